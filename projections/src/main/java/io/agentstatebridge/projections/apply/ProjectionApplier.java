@@ -1,0 +1,159 @@
+package io.agentstatebridge.projections.apply;
+
+import io.agentstatebridge.projections.change.ChangeBatch;
+import io.agentstatebridge.projections.change.Operation;
+import io.agentstatebridge.projections.change.RowChange;
+import io.agentstatebridge.projections.change.SourcePosition;
+import io.agentstatebridge.projections.change.SourceTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies change batches to the read side: replicas, projections and source position, one
+ * transaction per batch. Application is state-based (each key ends up holding the row its last
+ * change describes), so re-applying a batch that already landed changes nothing.
+ */
+public final class ProjectionApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectionApplier.class);
+
+    private final DataSource target;
+    private final String bridgeName;
+    private final Map<SourceTable, ReplicaTable> replicas = new EnumMap<>(SourceTable.class);
+    private final EventProjections projections = new EventProjections();
+    private final String savePosition = SqlResource.load("apply/save_position.sql");
+
+    public ProjectionApplier(DataSource target, String bridgeName) {
+        this.target = target;
+        this.bridgeName = bridgeName;
+        for (SourceTable table : SourceTable.values()) {
+            replicas.put(table, new ReplicaTable(table));
+        }
+    }
+
+    public ApplyResult apply(ChangeBatch batch) throws SQLException {
+        long started = System.nanoTime();
+        try (Connection connection = target.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (batch.startsSnapshot()) {
+                    truncate(connection, "TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
+                            + "public.agent_task_progress, public.agent_current_state, agent_state_bridge.heartbeat");
+                }
+                int rowsTouched = 0;
+                int rejected = 0;
+                List<RowChange> segment = new ArrayList<>();
+                for (RowChange change : batch.changes()) {
+                    if (change.operation() == Operation.TRUNCATE) {
+                        SegmentResult result = applySegment(connection, segment);
+                        rowsTouched += result.rowsTouched();
+                        rejected += result.rejected();
+                        segment.clear();
+                        truncate(connection, change.table());
+                    } else {
+                        segment.add(change);
+                    }
+                }
+                SegmentResult result = applySegment(connection, segment);
+                rowsTouched += result.rowsTouched();
+                rejected += result.rejected();
+                savePosition(connection, batch.position(), batch.changes().size());
+                connection.commit();
+                long nanos = System.nanoTime() - started;
+                LOG.debug("applied {} changes ({} rows) in {} ms", batch.changes().size(), rowsTouched, nanos / 1_000_000);
+                return new ApplyResult(batch.changes().size(), rowsTouched, rejected, nanos);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        }
+    }
+
+    private record SegmentResult(int rowsTouched, int rejected) {
+    }
+
+    /** A run of changes with no TRUNCATE in it: coalesced per key, then applied set-wise. */
+    private SegmentResult applySegment(Connection connection, List<RowChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return new SegmentResult(0, 0);
+        }
+        Map<SourceTable, List<RowChange>> byTable = new EnumMap<>(SourceTable.class);
+        for (RowChange change : changes) {
+            byTable.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change);
+        }
+        Map<SourceTable, TableDelta> deltas = new EnumMap<>(SourceTable.class);
+        for (Map.Entry<SourceTable, List<RowChange>> entry : byTable.entrySet()) {
+            ReplicaTable replica = replicas.get(entry.getKey());
+            TableDelta delta = TableDelta.of(connection, replica, entry.getValue());
+            replica.replace(connection, delta.touchedKeys(), delta.after().values());
+            deltas.put(entry.getKey(), delta);
+        }
+        TableDelta events = deltas.get(SourceTable.AGENT_EVENTS);
+        TableDelta sessions = deltas.get(SourceTable.AGENT_SESSIONS);
+        int rejected = 0;
+        Set<String> agents = new HashSet<>();
+        if (events != null) {
+            rejected = projections.applyEventChanges(connection, events);
+            events.before().values().forEach(row -> agents.add(row.get("agent_id")));
+            events.after().values().forEach(row -> agents.add(row.get("agent_id")));
+        }
+        if (sessions != null) {
+            agents.addAll(projections.agentsAffectedBy(connection, sessions));
+        }
+        projections.refreshCurrentState(connection, agents);
+        int rowsTouched = deltas.values().stream().mapToInt(d -> d.touchedKeys().size()).sum();
+        return new SegmentResult(rowsTouched, rejected);
+    }
+
+    /** A source TRUNCATE empties the table's replica and every projection derived from it. */
+    private static void truncate(Connection connection, SourceTable table) throws SQLException {
+        switch (table) {
+            case AGENT_EVENTS -> truncate(connection, "TRUNCATE public.agent_events, public.session_summary, "
+                    + "public.agent_task_progress, public.agent_current_state");
+            case AGENT_SESSIONS -> truncate(connection, "TRUNCATE public.agent_sessions, public.agent_current_state");
+            case HEARTBEAT -> truncate(connection, "TRUNCATE agent_state_bridge.heartbeat");
+        }
+    }
+
+    private static void truncate(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private void savePosition(Connection connection, SourcePosition position, int changes) throws SQLException {
+        try (PreparedStatement save = connection.prepareStatement(savePosition)) {
+            save.setString(1, bridgeName);
+            save.setString(2, position.offset());
+            save.setString(3, position.lsn() == 0 ? null : Lsn.format(position.lsn()));
+            if (position.committedAt() == null) {
+                save.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                save.setTimestamp(4, Timestamp.from(position.committedAt()));
+            }
+            save.setLong(5, changes);
+            save.executeUpdate();
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+}

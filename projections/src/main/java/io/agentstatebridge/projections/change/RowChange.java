@@ -1,0 +1,43 @@
+package io.agentstatebridge.projections.change;
+
+import java.util.Objects;
+
+/**
+ * One change to one source row. For INSERT, UPDATE and SNAPSHOT_READ {@code after} is the new
+ * row; for DELETE {@code before} must carry at least the key. A change of key arrives as a DELETE
+ * of the old key followed by an INSERT of the new one. TRUNCATE has neither image.
+ */
+public record RowChange(SourceTable table, Operation operation, Row before, Row after) {
+
+    public RowChange {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(operation, "operation");
+        switch (operation) {
+            case INSERT, UPDATE, SNAPSHOT_READ -> Objects.requireNonNull(after, operation + " needs an after image");
+            case DELETE -> Objects.requireNonNull(before, "DELETE needs a before image with the key");
+            case TRUNCATE -> { }
+        }
+    }
+
+    public static RowChange insert(SourceTable table, Row after) {
+        return new RowChange(table, Operation.INSERT, null, after);
+    }
+
+    public static RowChange update(SourceTable table, Row after) {
+        return new RowChange(table, Operation.UPDATE, null, after);
+    }
+
+    public static RowChange delete(SourceTable table, Row before) {
+        return new RowChange(table, Operation.DELETE, before, null);
+    }
+
+    public static RowChange truncate(SourceTable table) {
+        return new RowChange(table, Operation.TRUNCATE, null, null);
+    }
+
+    /** The key of the row this change leaves behind, or removes for a DELETE. */
+    public String key() {
+        Row image = operation == Operation.DELETE ? before : after;
+        return image == null ? null : image.get(table.keyColumn());
+    }
+}
