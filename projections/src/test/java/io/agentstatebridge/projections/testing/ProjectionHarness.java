@@ -1,0 +1,79 @@
+package io.agentstatebridge.projections.testing;
+
+import io.agentstatebridge.projections.apply.ApplyResult;
+import io.agentstatebridge.projections.apply.ProjectionApplier;
+import io.agentstatebridge.projections.change.ChangeBatch;
+import io.agentstatebridge.projections.change.RowChange;
+import io.agentstatebridge.projections.change.SourcePosition;
+import io.agentstatebridge.projections.schema.SchemaMigrations;
+import io.agentstatebridge.projections.verify.ReadSideComparison;
+import io.agentstatebridge.projections.verify.RelationDifference;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A write-side database recorded by {@link RecordingSource} and a read-side database maintained
+ * by a {@link ProjectionApplier}: the projections module exercised without any connector.
+ */
+public final class ProjectionHarness implements AutoCloseable {
+    private final PGSimpleDataSource sourceDataSource = new PGSimpleDataSource();
+    private final PGSimpleDataSource targetDataSource = new PGSimpleDataSource();
+    private final Connection sourceConnection;
+    private final RecordingSource source;
+    private final ProjectionApplier applier;
+    private long batches;
+
+    public ProjectionHarness(String purpose) throws SQLException {
+        PostgresFixture postgres = PostgresFixture.get();
+        sourceDataSource.setUrl(postgres.createDatabase(purpose + "_source").jdbcUrl());
+        targetDataSource.setUrl(postgres.createDatabase(purpose + "_target").jdbcUrl());
+        SchemaMigrations.migrateWriteSide(sourceDataSource);
+        SchemaMigrations.migrateReadSide(targetDataSource);
+        sourceConnection = sourceDataSource.getConnection();
+        source = new RecordingSource(sourceConnection);
+        applier = new ProjectionApplier(targetDataSource, "test");
+    }
+
+    public RecordingSource source() {
+        return source;
+    }
+
+    public Connection sourceConnection() {
+        return sourceConnection;
+    }
+
+    public PGSimpleDataSource target() {
+        return targetDataSource;
+    }
+
+    /** Applies everything recorded since the last call as one batch. */
+    public ApplyResult applyRecorded() throws SQLException {
+        return apply(source.drain());
+    }
+
+    public ApplyResult apply(List<RowChange> changes) throws SQLException {
+        batches++;
+        return applier.apply(new ChangeBatch(changes, new SourcePosition("{\"batch\":" + batches + "}", batches, null)));
+    }
+
+    /** Fails, naming missing, extra and different keys, unless the read side equals the definitions. */
+    public void assertReadSideMatchesDefinitions(String context) throws SQLException {
+        try (Connection s = sourceDataSource.getConnection(); Connection t = targetDataSource.getConnection()) {
+            List<RelationDifference> differences = new ReadSideComparison(10).compare(s, t);
+            List<RelationDifference> unequal = differences.stream().filter(d -> !d.isEqual()).toList();
+            if (!unequal.isEmpty()) {
+                throw new AssertionError(context + ": read side differs from the definitions\n"
+                        + unequal.stream().map(RelationDifference::describe).collect(Collectors.joining("\n")));
+            }
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        sourceConnection.close();
+    }
+}
