@@ -39,7 +39,10 @@ public final class SchemaMigrations {
                 .defaultSchema(BRIDGE_SCHEMA)
                 .createSchemas(true)
                 .table(historyTable)
-                .baselineOnMigrate(false)
+                // The schemas share agent_state_bridge, each with its own history table: a schema
+                // that already holds another's tables is not foreign, so start its history at 0.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
                 .load()
                 .migrate();
     }

@@ -34,6 +34,8 @@ public final class ReadSideComparison {
         } finally {
             source.rollback();
             target.rollback();
+            source.setAutoCommit(true);
+            target.setAutoCommit(true);
         }
     }
 

@@ -1,0 +1,57 @@
+package io.agentstatebridge.bridge.cli;
+
+import io.agentstatebridge.bridge.config.EnvironmentVariables;
+import io.agentstatebridge.bridge.config.SettingsException;
+import io.agentstatebridge.bridge.source.SetupException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single entry point of the jar. */
+@Command(name = "agent-state-bridge",
+        mixinStandardHelpOptions = true,
+        versionProvider = BridgeCommand.Version.class,
+        description = "Streams the agent event log out of PostgreSQL and keeps exact read-side projections of it.",
+        subcommands = {RunCommand.class, MigrateCommand.class, VerifyCommand.class, LoadgenCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
+public final class BridgeCommand implements Runnable {
+    /** Exit status for settings or databases the bridge cannot work with. */
+    static final int EXIT_SETUP = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new BridgeCommand());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof SetupException || e instanceof SettingsException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return EXIT_SETUP;
+            }
+            throw e;
+        });
+        try {
+            EnvironmentVariables.rejectUnknown(System.getenv());
+        } catch (SettingsException e) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return EXIT_SETUP;
+        }
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = BridgeCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"agent-state-bridge " + (version == null ? "development build" : version)};
+        }
+    }
+}

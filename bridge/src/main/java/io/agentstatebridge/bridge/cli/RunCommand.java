@@ -1,0 +1,48 @@
+package io.agentstatebridge.bridge.cli;
+
+import ch.qos.logback.classic.LoggerContext;
+import io.agentstatebridge.bridge.config.BridgeSettings;
+import io.agentstatebridge.bridge.engine.Bridge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+@Command(name = "run", description = "Stream changes from the source into the read side until stopped (SIGTERM or Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    DatabaseOptions databases;
+
+    @Mixin
+    BridgeOptions bridge;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BridgeSettings settings = bridge.settings(databases);
+        Bridge running = new Bridge(settings);
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            stopRequested.set(true);
+            running.close();
+            // A requested stop that completed is a clean exit, whatever signal asked for it.
+            ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+            Runtime.getRuntime().halt(running.state() == Bridge.State.FAILED ? 1 : 0);
+        }, "bridge-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        running.start();
+        try (ProgressLog progress = new ProgressLog(running)) {
+            running.awaitTermination();
+        }
+        if (running.state() == Bridge.State.FAILED && !stopRequested.get()) {
+            LOG.error("exiting: {}", running.failure() == null ? "unknown failure" : running.failure().getMessage());
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package io.agentstatebridge.bridge.config;
+
+import org.postgresql.Driver;
+
+import java.util.Properties;
+
+/**
+ * A PostgreSQL JDBC URL, credentials possibly included. Never prints its password: toString()
+ * and {@link #redacted()} show the URL with the password hidden.
+ */
+public final class DatabaseUrl {
+    private final String url;
+    private final Properties parsed;
+
+    private DatabaseUrl(String url, Properties parsed) {
+        this.url = url;
+        this.parsed = parsed;
+    }
+
+    /** Parses {@code url}; {@code what} names it in the error ("--source-url"). */
+    public static DatabaseUrl parse(String url, String what) {
+        if (url == null || url.isBlank()) {
+            throw new SettingsException(what + " is required: a JDBC URL such as "
+                    + "jdbc:postgresql://db.example.com:5432/agents?user=bridge&password=...");
+        }
+        Properties parsed = Driver.parseURL(url, new Properties());
+        if (parsed == null) {
+            throw new SettingsException(what + " is not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database?user=...): "
+                    + redact(url));
+        }
+        return new DatabaseUrl(url, parsed);
+    }
+
+    /** The URL as given, password included: only for handing to the driver. */
+    public String jdbcUrl() {
+        return url;
+    }
+
+    public String host() {
+        String hosts = parsed.getProperty("PGHOST", "localhost");
+        return hosts.split(",")[0];
+    }
+
+    public int port() {
+        return Integer.parseInt(parsed.getProperty("PGPORT", "5432").split(",")[0]);
+    }
+
+    public String database() {
+        return parsed.getProperty("PGDBNAME");
+    }
+
+    public String user() {
+        return parsed.getProperty("user", System.getProperty("user.name"));
+    }
+
+    public Secret password() {
+        return new Secret(parsed.getProperty("password", ""));
+    }
+
+    /** The sslmode the URL asks for, if any. */
+    public String sslMode() {
+        return parsed.getProperty("sslmode");
+    }
+
+    /** host:port/database, for messages. */
+    public String describe() {
+        return host() + ":" + port() + "/" + database();
+    }
+
+    public String redacted() {
+        return redact(url);
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1[hidden]").replaceAll("(//[^/:@]+:)[^@/]*@", "$1[hidden]@");
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+}

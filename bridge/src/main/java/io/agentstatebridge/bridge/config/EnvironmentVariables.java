@@ -1,0 +1,31 @@
+package io.agentstatebridge.bridge.config;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The BRIDGE_* environment variables the bridge reads. Any other BRIDGE_* variable is a typo
+ * that would silently be ignored, so it is rejected instead.
+ */
+public final class EnvironmentVariables {
+    public static final Set<String> KNOWN = Set.of(
+            "BRIDGE_SOURCE_URL", "BRIDGE_TARGET_URL", "BRIDGE_NAME", "BRIDGE_SLOT", "BRIDGE_PUBLICATION",
+            "BRIDGE_MAX_BATCH_SIZE");
+
+    private EnvironmentVariables() {
+    }
+
+    public static void rejectUnknown(Map<String, String> environment) {
+        Set<String> unknown = new TreeSet<>();
+        for (String name : environment.keySet()) {
+            if (name.startsWith("BRIDGE_") && !KNOWN.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new SettingsException("unknown environment variable(s) " + String.join(", ", unknown)
+                    + "; the bridge reads " + String.join(", ", new TreeSet<>(KNOWN)));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.agentstatebridge.bridge.engine;
+
+import io.agentstatebridge.projections.apply.ApplyResult;
+import io.agentstatebridge.projections.apply.ProjectionApplier;
+import io.agentstatebridge.projections.change.ChangeBatch;
+import io.agentstatebridge.projections.change.RowChange;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Receives the connector's record batches and applies each as one read-side transaction; only
+ * then are the records marked processed, so the replication slot never moves past unapplied data.
+ *
+ * <p>A primary-key change arrives as a DELETE and an INSERT that share one source offset. If a
+ * batch ended between the two, the stored offset would already cover the INSERT and a restart
+ * would skip it; such a trailing DELETE is therefore held back and applied with the next batch.
+ */
+final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final ProjectionApplier applier;
+    private final ChangeRecordMapper mapper = new ChangeRecordMapper();
+    private final BridgeStats stats;
+    private final BooleanSupplier running;
+    private final List<RecordChangeEvent<SourceRecord>> heldBack = new ArrayList<>();
+    private boolean snapshotSeen;
+
+    BatchHandler(ProjectionApplier applier, BridgeStats stats, BooleanSupplier running) {
+        this.applier = applier;
+        this.stats = stats;
+        this.running = running;
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        List<RecordChangeEvent<SourceRecord>> pending = new ArrayList<>(heldBack.size() + records.size());
+        pending.addAll(heldBack);
+        pending.addAll(records);
+        heldBack.clear();
+
+        int applyCount = pending.size();
+        if (applyCount > 0 && mapper.isFirstHalfOfKeyChange(pending.get(applyCount - 1).record())) {
+            applyCount--;
+            heldBack.add(pending.get(applyCount));
+        }
+        if (applyCount == 0) {
+            committer.markBatchFinished();
+            return;
+        }
+        List<RecordChangeEvent<SourceRecord>> toApply = pending.subList(0, applyCount);
+        ChangeBatch batch = toBatch(toApply);
+        ApplyResult result = applyWithRetries(batch);
+        stats.recordBatch(result, batch.position());
+        for (RecordChangeEvent<SourceRecord> record : toApply) {
+            committer.markProcessed(record);
+        }
+        committer.markBatchFinished();
+    }
+
+    private ChangeBatch toBatch(List<RecordChangeEvent<SourceRecord>> records) {
+        List<RowChange> changes = new ArrayList<>(records.size());
+        boolean startsSnapshot = false;
+        for (RecordChangeEvent<SourceRecord> event : records) {
+            SourceRecord record = event.record();
+            if (!snapshotSeen && mapper.isSnapshotRead(record)) {
+                // A snapshot always starts over from the first table, in a new process: what the read
+                // side holds from an interrupted earlier one may include rows deleted since.
+                snapshotSeen = true;
+                startsSnapshot = true;
+                LOG.info("snapshot of the source started: the read side is rebuilt from it");
+            }
+            mapper.toChange(record).ifPresent(changes::add);
+        }
+        return new ChangeBatch(changes, mapper.position(records.get(records.size() - 1).record()), startsSnapshot);
+    }
+
+    private ApplyResult applyWithRetries(ChangeBatch batch) throws InterruptedException {
+        Duration backoff = Duration.ofMillis(200);
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                return applier.apply(batch);
+            } catch (SQLException | RuntimeException e) {
+                if (!TransientFailures.isTransient(e) || !running.getAsBoolean()) {
+                    throw new ApplyFailedException("applying " + batch.changes().size()
+                            + " changes to the read side failed and retrying cannot help: " + e.getMessage(), e);
+                }
+                if (attempt == 1 || attempt % 10 == 0) {
+                    LOG.warn("the read side is unavailable ({}); retrying the batch (attempt {}), next in {} ms",
+                            e.getMessage(), attempt, backoff.toMillis());
+                }
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** A batch the read side rejected for good; the bridge stops rather than skip data. */
+    static final class ApplyFailedException extends RuntimeException {
+        ApplyFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

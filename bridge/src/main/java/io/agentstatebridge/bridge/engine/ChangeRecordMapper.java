@@ -1,0 +1,105 @@
+package io.agentstatebridge.bridge.engine;
+
+import io.agentstatebridge.projections.change.Operation;
+import io.agentstatebridge.projections.change.Row;
+import io.agentstatebridge.projections.change.RowChange;
+import io.agentstatebridge.projections.change.SourcePosition;
+import io.agentstatebridge.projections.change.SourceTable;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.json.JsonConverterConfig;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Translates the connector's records into the projections' vocabulary. */
+final class ChangeRecordMapper {
+    /** What the connector sends in place of a TOASTed value an UPDATE did not change. */
+    static final String UNCHANGED_PLACEHOLDER = "__agent_state_bridge_unchanged_toast__";
+    static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+    /** Header the connector puts on the DELETE half of a primary-key change. */
+    static final String NEW_KEY_HEADER = "__debezium.newkey";
+
+    private final JsonConverter offsetConverter = new JsonConverter();
+
+    ChangeRecordMapper() {
+        // The engine serialises offsets exactly like this; resuming reads them back the same way.
+        offsetConverter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
+    }
+
+    /** The row change a record describes; empty for heartbeats and tombstones. */
+    Optional<RowChange> toChange(SourceRecord record) {
+        if (isHeartbeat(record) || !(record.value() instanceof Struct value)) {
+            return Optional.empty();
+        }
+        Struct source = value.getStruct("source");
+        SourceTable table = SourceTable.byQualifiedName(source.getString("schema"), source.getString("table"))
+                .orElseThrow(() -> new IllegalStateException("change for a table outside the publication's scope: "
+                        + source.getString("schema") + "." + source.getString("table")));
+        String op = value.getString("op");
+        return Optional.of(switch (op) {
+            case "r" -> new RowChange(table, Operation.SNAPSHOT_READ, null, row(value.getStruct("after"), false));
+            case "c" -> RowChange.insert(table, row(value.getStruct("after"), false));
+            case "u" -> RowChange.update(table, row(value.getStruct("after"), true));
+            case "d" -> RowChange.delete(table, row(value.getStruct("before"), false));
+            case "t" -> RowChange.truncate(table);
+            default -> throw new IllegalStateException("unknown change operation '" + op + "' on " + table.qualifiedName());
+        });
+    }
+
+    boolean isSnapshotRead(SourceRecord record) {
+        return record.value() instanceof Struct value && !isHeartbeat(record) && "r".equals(value.getString("op"));
+    }
+
+    /** True for the DELETE half of a primary-key change: its INSERT half follows at the same offset. */
+    boolean isFirstHalfOfKeyChange(SourceRecord record) {
+        return record.headers().lastWithName(NEW_KEY_HEADER) != null;
+    }
+
+    SourcePosition position(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        String json = new String(offsetConverter.fromConnectData("", null, offset), StandardCharsets.UTF_8);
+        long lsn = offset.get("lsn_proc") instanceof Number n ? n.longValue()
+                : offset.get("lsn") instanceof Number n2 ? n2.longValue() : 0L;
+        return new SourcePosition(json, lsn, sourceTime(record));
+    }
+
+    private static Instant sourceTime(SourceRecord record) {
+        if (!(record.value() instanceof Struct value)) {
+            return null;
+        }
+        if (isHeartbeat(record)) {
+            Long ts = value.getInt64("ts_ms");
+            return ts == null ? null : Instant.ofEpochMilli(ts);
+        }
+        Struct source = value.getStruct("source");
+        Object ts = source == null ? null : source.get("ts_ms");
+        return ts instanceof Long millis ? Instant.ofEpochMilli(millis) : null;
+    }
+
+    private static boolean isHeartbeat(SourceRecord record) {
+        return record.topic() != null && record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX);
+    }
+
+    private static Row row(Struct struct, boolean mayOmitUnchanged) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Set<String> unchanged = new HashSet<>();
+        for (Field field : struct.schema().fields()) {
+            Object value = struct.get(field);
+            if (mayOmitUnchanged && UNCHANGED_PLACEHOLDER.equals(value)) {
+                unchanged.add(field.name());
+                values.put(field.name(), null);
+            } else {
+                values.put(field.name(), value == null ? null : value.toString());
+            }
+        }
+        return new Row(values, unchanged);
+    }
+}

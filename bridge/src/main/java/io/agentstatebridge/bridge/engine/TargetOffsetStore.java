@@ -1,0 +1,111 @@
+package io.agentstatebridge.bridge.engine;
+
+import org.apache.kafka.connect.runtime.WorkerConfig;
+import org.apache.kafka.connect.storage.OffsetBackingStore;
+import org.apache.kafka.connect.util.Callback;
+
+import javax.sql.DataSource;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+
+/**
+ * The connector's offset storage, backed by the read-side database.
+ *
+ * <p>Offsets are not written here: every batch writes its source offset in the transaction that
+ * applies it (see {@code ProjectionApplier}), so data and position can never disagree. The engine's
+ * periodic flush is therefore acknowledged without I/O; it still matters, because only after it
+ * does the connector confirm the flushed LSN to the replication slot, letting PostgreSQL recycle WAL.
+ *
+ * <p>The engine instantiates this class reflectively; the read-side connection it needs is
+ * registered under the bridge name beforehand.
+ */
+public final class TargetOffsetStore implements OffsetBackingStore {
+    /** Engine property naming the registration this store reads from. */
+    public static final String BRIDGE_NAME_PROPERTY = "agent.state.bridge.name";
+
+    private static final Map<String, DataSource> TARGETS = new ConcurrentHashMap<>();
+
+    private DataSource target;
+    private String bridgeName;
+
+    public static void register(String bridgeName, DataSource target) {
+        TARGETS.put(bridgeName, target);
+    }
+
+    public static void unregister(String bridgeName) {
+        TARGETS.remove(bridgeName);
+    }
+
+    @Override
+    public void configure(WorkerConfig config) {
+        bridgeName = (String) config.originals().get(BRIDGE_NAME_PROPERTY);
+        target = TARGETS.get(bridgeName);
+        if (target == null) {
+            throw new IllegalStateException("no read-side database registered for bridge '" + bridgeName + "'");
+        }
+    }
+
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    /**
+     * The bridge's stored offset, for whichever key the engine asks: a PostgreSQL connector has a
+     * single source partition, so there is exactly one offset per bridge.
+     */
+    @Override
+    public Future<Map<ByteBuffer, ByteBuffer>> get(Collection<ByteBuffer> keys) {
+        Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
+        try {
+            String stored = storedOffset();
+            if (stored != null) {
+                for (ByteBuffer key : keys) {
+                    offsets.put(key, ByteBuffer.wrap(stored.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            return CompletableFuture.completedFuture(offsets);
+        } catch (SQLException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "cannot read the stored source position from the read-side database: " + e.getMessage(), e));
+        }
+    }
+
+    @Override
+    public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+        if (callback != null) {
+            callback.onCompletion(null, null);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Set<Map<String, Object>> connectorPartitions(String connectorName) {
+        return Set.of();
+    }
+
+    private String storedOffset() throws SQLException {
+        try (Connection connection = target.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT source_offset FROM agent_state_bridge.source_position WHERE bridge_name = ?")) {
+            query.setString(1, bridgeName);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.agentstatebridge.bridge.source;
+
+import io.agentstatebridge.bridge.config.DatabaseUrl;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** Opens connections for set-up work, turning connection failures into instructions. */
+public final class DatabaseConnections {
+    private DatabaseConnections() {
+    }
+
+    /** Connects to {@code url}; {@code role} ("source", "target") names the database in errors. */
+    public static Connection open(DatabaseUrl url, String role) {
+        Properties properties = new Properties();
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("ApplicationName", "agent-state-bridge");
+        try {
+            return DriverManager.getConnection(url.jdbcUrl(), properties);
+        } catch (SQLException e) {
+            throw new SetupException(explain(e, url, role), e);
+        }
+    }
+
+    static String explain(SQLException e, DatabaseUrl url, String role) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String where = "the " + role + " database at " + url.describe();
+        if (state.equals("28P01") || state.equals("28000")) {
+            return "cannot log in to " + where + " as user '" + url.user() + "': " + e.getMessage()
+                    + ". Check the user and password in the " + role + " URL (user=...&password=...).";
+        }
+        if (state.equals("3D000")) {
+            return where + " does not exist: " + e.getMessage() + ". Create it or fix the database name in the URL.";
+        }
+        if (state.startsWith("08")) {
+            return "cannot reach " + where + ": " + e.getMessage()
+                    + ". Check the host and port, that PostgreSQL is running, and that it accepts TCP connections "
+                    + "(listen_addresses, pg_hba.conf, firewalls).";
+        }
+        return "cannot connect to " + where + ": " + e.getMessage() + " (SQLSTATE " + state + ")";
+    }
+}

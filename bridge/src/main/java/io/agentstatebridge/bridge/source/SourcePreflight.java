@@ -1,0 +1,173 @@
+package io.agentstatebridge.bridge.source;
+
+import io.agentstatebridge.bridge.config.BridgeSettings;
+import io.agentstatebridge.projections.change.SourceTable;
+import io.agentstatebridge.projections.schema.SchemaMigrations;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks, before any streaming starts, everything about the source that would otherwise surface
+ * as an obscure failure deep inside the connector, and creates what the bridge owns there: its
+ * heartbeat table and the publication. Each failure names the fix.
+ */
+public final class SourcePreflight {
+    private static final Logger LOG = LoggerFactory.getLogger(SourcePreflight.class);
+    private static final List<SourceTable> PUBLISHED = List.of(SourceTable.values());
+
+    private final BridgeSettings settings;
+
+    public SourcePreflight(BridgeSettings settings) {
+        this.settings = settings;
+    }
+
+    public void run() {
+        try (Connection source = DatabaseConnections.open(settings.source(), "source")) {
+            checkWalLevel(source);
+            checkWriteSideTables(source);
+            checkReplicationPrivilege(source);
+            checkSlotIsFree(source);
+            createBridgeTables();
+            ensurePublication(source);
+        } catch (SQLException e) {
+            throw new SetupException("checking the source database at " + settings.source().describe()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkWalLevel(Connection source) throws SQLException {
+        String walLevel = single(source, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            throw new SetupException("the source PostgreSQL at " + settings.source().describe() + " has wal_level = "
+                    + walLevel + ", but streaming changes needs wal_level = logical. Run "
+                    + "ALTER SYSTEM SET wal_level = logical; as a superuser and restart PostgreSQL "
+                    + "(or start it with -c wal_level=logical; managed services call this 'logical replication').");
+        }
+    }
+
+    private void checkWriteSideTables(Connection source) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        for (SourceTable table : List.of(SourceTable.AGENT_EVENTS, SourceTable.AGENT_SESSIONS)) {
+            if (single(source, "SELECT to_regclass('" + table.qualifiedName() + "')::text") == null) {
+                missing.add(table.qualifiedName());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new SetupException("the source database " + settings.source().describe() + " has no table "
+                    + String.join(" or ", missing) + ". Create the write side with `agent-state-bridge migrate "
+                    + "--source-url ... --target-url ...`, or point --source-url at the database your agents write to.");
+        }
+    }
+
+    private void checkReplicationPrivilege(Connection source) throws SQLException {
+        String allowed = single(source, "SELECT (rolreplication OR rolsuper)::text FROM pg_roles WHERE rolname = current_user");
+        if (!"true".equals(allowed)) {
+            String user = single(source, "SELECT current_user::text");
+            throw new SetupException("the source role '" + user + "' may not stream changes: it lacks the REPLICATION "
+                    + "attribute. Run ALTER ROLE \"" + user + "\" WITH REPLICATION; as a superuser, or connect as a role that has it.");
+        }
+    }
+
+    private void checkSlotIsFree(Connection source) throws SQLException {
+        try (PreparedStatement query = source.prepareStatement(
+                "SELECT active_pid, plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
+            query.setString(1, settings.slot());
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                int pid = rs.getInt(1);
+                if (!rs.wasNull()) {
+                    throw new SetupException("the replication slot '" + settings.slot() + "' is in use by another process "
+                            + "(PID " + pid + " on the source): probably another bridge instance. Stop it, or give "
+                            + "this instance its own slot with --slot (and its own read side).");
+                }
+                if (!"pgoutput".equals(rs.getString(2))) {
+                    throw new SetupException("the replication slot '" + settings.slot() + "' exists but uses the "
+                            + rs.getString(2) + " plugin; the bridge needs pgoutput. Choose another --slot or drop it with "
+                            + "SELECT pg_drop_replication_slot('" + settings.slot() + "');");
+                }
+                String database = single(source, "SELECT current_database()::text");
+                if (!database.equals(rs.getString(3))) {
+                    throw new SetupException("the replication slot '" + settings.slot() + "' belongs to database "
+                            + rs.getString(3) + ", not " + database + ". Choose another --slot.");
+                }
+            }
+        }
+    }
+
+    private void createBridgeTables() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(settings.source().jdbcUrl());
+        try {
+            SchemaMigrations.migrateSourceBookkeeping(dataSource);
+        } catch (RuntimeException e) {
+            throw new SetupException("cannot create the bridge's heartbeat table on the source (schema "
+                    + SchemaMigrations.BRIDGE_SCHEMA + "): " + rootMessage(e) + ". Grant the bridge's role CREATE on the "
+                    + "source database, or run `agent-state-bridge migrate` once as its owner.", e);
+        }
+    }
+
+    private void ensurePublication(Connection source) throws SQLException {
+        String publication = settings.publication();
+        boolean exists;
+        try (PreparedStatement query = source.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+            query.setString(1, publication);
+            try (ResultSet rs = query.executeQuery()) {
+                exists = rs.next();
+            }
+        }
+        try (Statement statement = source.createStatement()) {
+            if (!exists) {
+                statement.execute("CREATE PUBLICATION " + publication + " FOR TABLE "
+                        + String.join(", ", PUBLISHED.stream().map(SourceTable::qualifiedName).toList()));
+                LOG.info("created publication {} on the source", publication);
+                return;
+            }
+            for (SourceTable table : PUBLISHED) {
+                try (PreparedStatement query = source.prepareStatement(
+                        "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
+                    query.setString(1, publication);
+                    query.setString(2, table.schema());
+                    query.setString(3, table.tableName());
+                    try (ResultSet rs = query.executeQuery()) {
+                        if (!rs.next()) {
+                            statement.execute("ALTER PUBLICATION " + publication + " ADD TABLE " + table.qualifiedName());
+                            LOG.info("added {} to publication {}", table.qualifiedName(), publication);
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new SetupException("the source role may not create or change the publication '" + publication
+                        + "': " + e.getMessage() + ". Create it once as the tables' owner: CREATE PUBLICATION "
+                        + publication + " FOR TABLE public.agent_events, public.agent_sessions, agent_state_bridge.heartbeat;", e);
+            }
+            throw e;
+        }
+    }
+
+    private static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

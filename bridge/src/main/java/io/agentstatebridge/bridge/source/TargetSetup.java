@@ -1,0 +1,29 @@
+package io.agentstatebridge.bridge.source;
+
+import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.projections.schema.SchemaMigrations;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Brings the read-side database to the current schema version, idempotently. */
+public final class TargetSetup {
+    private TargetSetup() {
+    }
+
+    public static void migrate(DatabaseUrl target) {
+        try (Connection ignored = DatabaseConnections.open(target, "target")) {
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setUrl(target.jdbcUrl());
+            SchemaMigrations.migrateReadSide(dataSource);
+        } catch (SQLException e) {
+            throw new SetupException("cannot use the target database at " + target.describe() + ": " + e.getMessage(), e);
+        } catch (SetupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SetupException("cannot create the read-side schema in the target database at " + target.describe()
+                    + ": " + e.getMessage() + ". The target role needs CREATE on that database.", e);
+        }
+    }
+}
