@@ -1,5 +1,7 @@
 package io.agentstatebridge.projections;
 
+import io.agentstatebridge.projections.change.ChangeBatch;
+import io.agentstatebridge.projections.change.Operation;
 import io.agentstatebridge.projections.change.Row;
 import io.agentstatebridge.projections.change.RowChange;
 import io.agentstatebridge.projections.change.SourceTable;
@@ -153,6 +155,31 @@ class ProjectionScenariosTest {
         harness.applyRecorded();
         assertThat(queryTarget("SELECT source_offset || ' ' || lsn || ' ' || changes_applied FROM agent_state_bridge.source_position"))
                 .containsExactly("{\"batch\":1} 0/1 1");
+    }
+
+    @Test
+    void aSnapshotReplacesWhatTheReadSideHeldAndBuildsCurrentStateWhenComplete() throws SQLException {
+        source.insertSession("stale", "a9", null, "coder", "2026-01-01T09:00:00Z");
+        harness.applyRecorded();
+        source.deleteSession("stale");
+        source.drain(); // the read side never hears of this delete: only the snapshot can fix it
+
+        source.insertEvent("e1", "a1", "s1", "message_received", "{\"token_count\": 3}", "2026-01-01T10:00:00Z");
+        List<RowChange> events = asSnapshotReads(source.drain());
+        source.insertSession("s1", "a1", "u1", "support", "2026-01-01T09:00:00Z");
+        List<RowChange> sessions = asSnapshotReads(source.drain());
+
+        harness.apply(events, ChangeBatch.SnapshotPart.START);
+        assertThat(queryTarget("SELECT count(*) FROM agent_sessions")).containsExactly("0");
+        harness.apply(sessions, ChangeBatch.SnapshotPart.END);
+        assertThat(queryTarget("SELECT agent_id || ' ' || agent_type FROM agent_current_state")).containsExactly("a1 support");
+        harness.assertReadSideMatchesDefinitions("after the snapshot");
+    }
+
+    private static List<RowChange> asSnapshotReads(List<RowChange> inserts) {
+        return inserts.stream()
+                .map(change -> new RowChange(change.table(), Operation.SNAPSHOT_READ, null, change.after()))
+                .toList();
     }
 
     private List<String> queryTarget(String sql) throws SQLException {

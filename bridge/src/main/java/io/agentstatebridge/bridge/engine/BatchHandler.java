@@ -71,19 +71,29 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private ChangeBatch toBatch(List<RecordChangeEvent<SourceRecord>> records) {
         List<RowChange> changes = new ArrayList<>(records.size());
-        boolean startsSnapshot = false;
+        boolean snapshotRows = false;
+        boolean firstOfSnapshot = false;
+        boolean lastOfSnapshot = false;
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
-            if (!snapshotSeen && mapper.isSnapshotRead(record)) {
-                // A snapshot always starts over from the first table, in a new process: what the read
-                // side holds from an interrupted earlier one may include rows deleted since.
-                snapshotSeen = true;
-                startsSnapshot = true;
-                LOG.info("snapshot of the source started: the read side is rebuilt from it");
+            if (mapper.isSnapshotRead(record)) {
+                snapshotRows = true;
+                if (!snapshotSeen) {
+                    // A snapshot always starts over from the first table, in a new process: what the
+                    // read side holds from an interrupted earlier one may include rows deleted since.
+                    snapshotSeen = true;
+                    firstOfSnapshot = true;
+                    LOG.info("snapshot of the source started: the read side is rebuilt from it");
+                }
+                if (mapper.isLastSnapshotRecord(record)) {
+                    lastOfSnapshot = true;
+                    LOG.info("snapshot of the source complete; streaming changes from now on");
+                }
             }
             mapper.toChange(record).ifPresent(changes::add);
         }
-        return new ChangeBatch(changes, mapper.position(records.get(records.size() - 1).record()), startsSnapshot);
+        return new ChangeBatch(changes, mapper.position(records.get(records.size() - 1).record()),
+                ChangeBatch.SnapshotPart.of(snapshotRows, firstOfSnapshot, lastOfSnapshot));
     }
 
     private ApplyResult applyWithRetries(ChangeBatch batch) throws InterruptedException {

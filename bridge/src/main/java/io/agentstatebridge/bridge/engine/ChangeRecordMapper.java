@@ -58,6 +58,16 @@ final class ChangeRecordMapper {
         return record.value() instanceof Struct value && !isHeartbeat(record) && "r".equals(value.getString("op"));
     }
 
+    /** True for the record that completes a snapshot. */
+    boolean isLastSnapshotRecord(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || isHeartbeat(record)) {
+            return false;
+        }
+        Struct source = value.getStruct("source");
+        Object marker = source == null || source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        return "last".equals(String.valueOf(marker)) || Boolean.TRUE.equals(record.sourceOffset().get("last_snapshot_record"));
+    }
+
     /** True for the DELETE half of a primary-key change: its INSERT half follows at the same offset. */
     boolean isFirstHalfOfKeyChange(SourceRecord record) {
         return record.headers().lastWithName(NEW_KEY_HEADER) != null;

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,8 @@ import java.util.List;
 public final class SourcePreflight {
     private static final Logger LOG = LoggerFactory.getLogger(SourcePreflight.class);
     private static final List<SourceTable> PUBLISHED = List.of(SourceTable.values());
+
+    private static final Duration SLOT_RELEASE_WAIT = Duration.ofSeconds(10);
 
     private final BridgeSettings settings;
 
@@ -38,6 +41,9 @@ public final class SourcePreflight {
             checkSlotIsFree(source);
             createBridgeTables();
             ensurePublication(source);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SetupException("interrupted while checking the source database", e);
         } catch (SQLException e) {
             throw new SetupException("checking the source database at " + settings.source().describe()
                     + " failed: " + e.getMessage(), e);
@@ -77,30 +83,42 @@ public final class SourcePreflight {
         }
     }
 
-    private void checkSlotIsFree(Connection source) throws SQLException {
+    /**
+     * A slot held by another process means another bridge is streaming from it. Right after that
+     * process died the server may not have noticed yet, so give it a few seconds to let go.
+     */
+    private void checkSlotIsFree(Connection source) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + SLOT_RELEASE_WAIT.toNanos();
         try (PreparedStatement query = source.prepareStatement(
                 "SELECT active_pid, plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
             query.setString(1, settings.slot());
-            try (ResultSet rs = query.executeQuery()) {
-                if (!rs.next()) {
-                    return;
+            while (true) {
+                try (ResultSet rs = query.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    int pid = rs.getInt(1);
+                    boolean active = !rs.wasNull();
+                    if (!"pgoutput".equals(rs.getString(2))) {
+                        throw new SetupException("the replication slot '" + settings.slot() + "' exists but uses the "
+                                + rs.getString(2) + " plugin; the bridge needs pgoutput. Choose another --slot or drop it with "
+                                + "SELECT pg_drop_replication_slot('" + settings.slot() + "');");
+                    }
+                    String database = single(source, "SELECT current_database()::text");
+                    if (!database.equals(rs.getString(3))) {
+                        throw new SetupException("the replication slot '" + settings.slot() + "' belongs to database "
+                                + rs.getString(3) + ", not " + database + ". Choose another --slot.");
+                    }
+                    if (!active) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new SetupException("the replication slot '" + settings.slot() + "' is in use by another process "
+                                + "(PID " + pid + " on the source): probably another bridge instance. Stop it, or give "
+                                + "this instance its own slot with --slot (and its own read side).");
+                    }
                 }
-                int pid = rs.getInt(1);
-                if (!rs.wasNull()) {
-                    throw new SetupException("the replication slot '" + settings.slot() + "' is in use by another process "
-                            + "(PID " + pid + " on the source): probably another bridge instance. Stop it, or give "
-                            + "this instance its own slot with --slot (and its own read side).");
-                }
-                if (!"pgoutput".equals(rs.getString(2))) {
-                    throw new SetupException("the replication slot '" + settings.slot() + "' exists but uses the "
-                            + rs.getString(2) + " plugin; the bridge needs pgoutput. Choose another --slot or drop it with "
-                            + "SELECT pg_drop_replication_slot('" + settings.slot() + "');");
-                }
-                String database = single(source, "SELECT current_database()::text");
-                if (!database.equals(rs.getString(3))) {
-                    throw new SetupException("the replication slot '" + settings.slot() + "' belongs to database "
-                            + rs.getString(3) + ", not " + database + ". Choose another --slot.");
-                }
+                Thread.sleep(250);
             }
         }
     }

@@ -35,6 +35,7 @@ public final class ProjectionApplier {
     private final Map<SourceTable, ReplicaTable> replicas = new EnumMap<>(SourceTable.class);
     private final EventProjections projections = new EventProjections();
     private final String savePosition = SqlResource.load("apply/save_position.sql");
+    private final String rebuildCurrentState = SqlResource.load("apply/agent_current_state_rebuild.sql");
 
     public ProjectionApplier(DataSource target, String bridgeName) {
         this.target = target;
@@ -49,8 +50,8 @@ public final class ProjectionApplier {
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                if (batch.startsSnapshot()) {
-                    truncate(connection, "TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
+                if (batch.snapshotPart().startsSnapshot()) {
+                    execute(connection, "TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
                             + "public.agent_task_progress, public.agent_current_state, agent_state_bridge.heartbeat");
                 }
                 int rowsTouched = 0;
@@ -58,7 +59,7 @@ public final class ProjectionApplier {
                 List<RowChange> segment = new ArrayList<>();
                 for (RowChange change : batch.changes()) {
                     if (change.operation() == Operation.TRUNCATE) {
-                        SegmentResult result = applySegment(connection, segment);
+                        SegmentResult result = applySegment(connection, segment, batch.snapshotPart());
                         rowsTouched += result.rowsTouched();
                         rejected += result.rejected();
                         segment.clear();
@@ -67,9 +68,13 @@ public final class ProjectionApplier {
                         segment.add(change);
                     }
                 }
-                SegmentResult result = applySegment(connection, segment);
+                SegmentResult result = applySegment(connection, segment, batch.snapshotPart());
                 rowsTouched += result.rowsTouched();
                 rejected += result.rejected();
+                if (batch.snapshotPart().endsSnapshot()) {
+                    execute(connection, "TRUNCATE public.agent_current_state");
+                    execute(connection, rebuildCurrentState);
+                }
                 savePosition(connection, batch.position(), batch.changes().size());
                 connection.commit();
                 long nanos = System.nanoTime() - started;
@@ -86,7 +91,8 @@ public final class ProjectionApplier {
     }
 
     /** A run of changes with no TRUNCATE in it: coalesced per key, then applied set-wise. */
-    private SegmentResult applySegment(Connection connection, List<RowChange> changes) throws SQLException {
+    private SegmentResult applySegment(Connection connection, List<RowChange> changes, ChangeBatch.SnapshotPart snapshotPart)
+            throws SQLException {
         if (changes.isEmpty()) {
             return new SegmentResult(0, 0);
         }
@@ -103,17 +109,18 @@ public final class ProjectionApplier {
         }
         TableDelta events = deltas.get(SourceTable.AGENT_EVENTS);
         TableDelta sessions = deltas.get(SourceTable.AGENT_SESSIONS);
-        int rejected = 0;
-        Set<String> agents = new HashSet<>();
-        if (events != null) {
-            rejected = projections.applyEventChanges(connection, events);
-            events.before().values().forEach(row -> agents.add(row.get("agent_id")));
-            events.after().values().forEach(row -> agents.add(row.get("agent_id")));
+        int rejected = events == null ? 0 : projections.applyEventChanges(connection, events);
+        if (!snapshotPart.insideSnapshot() && !snapshotPart.endsSnapshot()) {
+            Set<String> agents = new HashSet<>();
+            if (events != null) {
+                events.before().values().forEach(row -> agents.add(row.get("agent_id")));
+                events.after().values().forEach(row -> agents.add(row.get("agent_id")));
+            }
+            if (sessions != null) {
+                agents.addAll(projections.agentsAffectedBy(connection, sessions));
+            }
+            projections.refreshCurrentState(connection, agents);
         }
-        if (sessions != null) {
-            agents.addAll(projections.agentsAffectedBy(connection, sessions));
-        }
-        projections.refreshCurrentState(connection, agents);
         int rowsTouched = deltas.values().stream().mapToInt(d -> d.touchedKeys().size()).sum();
         return new SegmentResult(rowsTouched, rejected);
     }
@@ -121,14 +128,14 @@ public final class ProjectionApplier {
     /** A source TRUNCATE empties the table's replica and every projection derived from it. */
     private static void truncate(Connection connection, SourceTable table) throws SQLException {
         switch (table) {
-            case AGENT_EVENTS -> truncate(connection, "TRUNCATE public.agent_events, public.session_summary, "
+            case AGENT_EVENTS -> execute(connection, "TRUNCATE public.agent_events, public.session_summary, "
                     + "public.agent_task_progress, public.agent_current_state");
-            case AGENT_SESSIONS -> truncate(connection, "TRUNCATE public.agent_sessions, public.agent_current_state");
-            case HEARTBEAT -> truncate(connection, "TRUNCATE agent_state_bridge.heartbeat");
+            case AGENT_SESSIONS -> execute(connection, "TRUNCATE public.agent_sessions, public.agent_current_state");
+            case HEARTBEAT -> execute(connection, "TRUNCATE agent_state_bridge.heartbeat");
         }
     }
 
-    private static void truncate(Connection connection, String sql) throws SQLException {
+    private static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

@@ -63,6 +63,48 @@ public final class PostgresFixture {
                 + (password.isEmpty() ? "" : "&password=" + password);
     }
 
+    /** A URL for another role, password in the URL. */
+    public String jdbcUrl(String database, String user, String password) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?user=" + user + "&password=" + password;
+    }
+
+    /** Runs statements as the superuser in {@code database}. */
+    public void executeAsSuperuser(String database, String... statements) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(database));
+             Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("setting up the test database failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A separate server with wal_level=replica, the PostgreSQL default, for tests of what happens
+     * when logical decoding is not enabled. The caller closes it.
+     */
+    @SuppressWarnings("resource")
+    public static PostgresFixture startWithoutLogicalDecoding() {
+        if (dockerIsReachable()) {
+            PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:17");
+            container.start();
+            return new PostgresFixture(container.getHost(), container.getMappedPort(5432),
+                    container.getUsername(), container.getPassword(), container::stop);
+        }
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("wal_level", "replica").start();
+            return new PostgresFixture("localhost", postgres.getPort(), "postgres", "", postgres);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /** Stops a server started by {@link #startWithoutLogicalDecoding()}. */
+    public void stop() {
+        close();
+    }
+
     public String host() {
         return host;
     }
@@ -88,7 +130,22 @@ public final class PostgresFixture {
 
     private static PostgresFixture startEmbedded() {
         try {
+            // The superuser connects without a password, like the embedded default; every other
+            // role must present one, so tests can exercise credential errors.
+            Path hba = Files.createTempFile("agent-state-bridge-hba", ".conf");
+            Files.writeString(hba, String.join("\n",
+                    "local all all trust",
+                    "host all postgres 127.0.0.1/32 trust",
+                    "host all postgres ::1/128 trust",
+                    "host all all 127.0.0.1/32 scram-sha-256",
+                    "host all all ::1/128 scram-sha-256",
+                    "host replication postgres 127.0.0.1/32 trust",
+                    "host replication postgres ::1/128 trust",
+                    "host replication all 127.0.0.1/32 scram-sha-256",
+                    "host replication all ::1/128 scram-sha-256", ""));
+            hba.toFile().deleteOnExit();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("hba_file", hba.toString())
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "64")
                     .setServerConfig("max_wal_senders", "64")

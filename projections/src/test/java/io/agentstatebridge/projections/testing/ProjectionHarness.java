@@ -56,8 +56,13 @@ public final class ProjectionHarness implements AutoCloseable {
     }
 
     public ApplyResult apply(List<RowChange> changes) throws SQLException {
+        return apply(changes, ChangeBatch.SnapshotPart.NONE);
+    }
+
+    public ApplyResult apply(List<RowChange> changes, ChangeBatch.SnapshotPart snapshotPart) throws SQLException {
         batches++;
-        return applier.apply(new ChangeBatch(changes, new SourcePosition("{\"batch\":" + batches + "}", batches, null)));
+        return applier.apply(new ChangeBatch(changes, new SourcePosition("{\"batch\":" + batches + "}", batches, null),
+                snapshotPart));
     }
 
     /** Fails, naming missing, extra and different keys, unless the read side equals the definitions. */

@@ -1,0 +1,77 @@
+package io.agentstatebridge.bridge.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built jar running as its own JVM, as operators run it: killed hard, it gets no chance to
+ * clean up. Output goes to a log file under target/ for post-mortems.
+ */
+public final class BridgeProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private BridgeProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static Path jar() {
+        Path jar = Path.of("target", "agent-state-bridge.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: integration tests run after `mvn package`");
+        }
+        return jar;
+    }
+
+    public static BridgeProcess start(String logName, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx512m");
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(List.of(arguments));
+        Path log = Path.of("target", logName + ".log").toAbsolutePath();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
+        return new BridgeProcess(builder.start(), log);
+    }
+
+    /** SIGKILL: no shutdown hooks, no rollback, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then the exit status. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the bridge did not exit within 60 s of SIGTERM; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
