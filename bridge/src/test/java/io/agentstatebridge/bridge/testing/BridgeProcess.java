@@ -37,7 +37,7 @@ public final class BridgeProcess implements AutoCloseable {
         command.addAll(List.of(arguments));
         Path log = Path.of("target", logName + ".log").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
         return new BridgeProcess(builder.start(), log);
     }
@@ -54,6 +54,15 @@ public final class BridgeProcess implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the bridge did not exit within 60 s of SIGTERM; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for the process to exit by itself; its exit status. */
+    public int waitFor(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("process did not finish within " + timeout + "; see " + log);
         }
         return process.exitValue();
     }
