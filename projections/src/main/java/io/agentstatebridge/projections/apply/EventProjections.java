@@ -25,13 +25,10 @@ final class EventProjections {
             List.of("event_id", "agent_id", "session_id", "event_type", "payload", "created_at");
     private static final List<String> GROUP_COLUMNS = List.of("session_id", "agent_id");
 
-    private final String sessionSummaryAdd = SqlResource.load("apply/session_summary_add.sql");
-    private final String sessionSummaryRetract = SqlResource.load("apply/session_summary_retract.sql");
-    private final String taskProgressAdd = SqlResource.load("apply/agent_task_progress_add.sql");
-    private final String taskProgressRetract = SqlResource.load("apply/agent_task_progress_retract.sql");
+    private final String groupAggregatesAdd = SqlResource.load("apply/group_aggregates_add.sql");
+    private final String groupAggregatesRetract = SqlResource.load("apply/group_aggregates_retract.sql");
     private final String currentStateRefresh = SqlResource.load("apply/agent_current_state_refresh.sql");
     private final String agentsOfChangedSessions = SqlResource.load("apply/agents_of_changed_sessions.sql");
-    private final String rejectTokenCounts = SqlResource.load("apply/reject_token_counts.sql");
 
     /** Folds event changes into session_summary and agent_task_progress; returns rows rejected. */
     int applyEventChanges(Connection connection, TableDelta events) throws SQLException {
@@ -40,14 +37,11 @@ final class EventProjections {
         }
         String retracted = RowSetJson.encode(events.before().values(), EVENT_COLUMNS);
         String added = RowSetJson.encode(events.after().values(), EVENT_COLUMNS);
-        execute(connection, sessionSummaryAdd, retracted, added);
-        execute(connection, taskProgressAdd, retracted, added);
+        int rejected = addToGroups(connection, retracted, added);
         if (!events.before().isEmpty()) {
-            String groups = RowSetJson.encode(distinctGroups(events.before().values()), GROUP_COLUMNS);
-            execute(connection, sessionSummaryRetract, groups);
-            execute(connection, taskProgressRetract, groups);
+            execute(connection, groupAggregatesRetract, RowSetJson.encode(distinctGroups(events.before().values()), GROUP_COLUMNS));
         }
-        return events.after().isEmpty() ? 0 : recordRejectedTokenCounts(connection, added);
+        return rejected;
     }
 
     /** Agents whose current state the given session changes may alter. */
@@ -81,11 +75,13 @@ final class EventProjections {
         }
     }
 
-    private int recordRejectedTokenCounts(Connection connection, String added) throws SQLException {
+    /** Applies the deltas; returns how many added events had a token_count that cannot be cast. */
+    private int addToGroups(Connection connection, String retracted, String added) throws SQLException {
         int rejected = 0;
-        try (PreparedStatement insert = connection.prepareStatement(rejectTokenCounts)) {
-            insert.setString(1, added);
-            try (ResultSet rs = insert.executeQuery()) {
+        try (PreparedStatement add = connection.prepareStatement(groupAggregatesAdd)) {
+            add.setString(1, retracted);
+            add.setString(2, added);
+            try (ResultSet rs = add.executeQuery()) {
                 while (rs.next()) {
                     rejected++;
                     LOG.warn("agent_events row {} has payload.token_count {} which is not an integer that fits INT; "

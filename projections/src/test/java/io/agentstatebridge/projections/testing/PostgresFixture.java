@@ -152,6 +152,7 @@ public final class PostgresFixture {
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .start();
             return new PostgresFixture("localhost", postgres.getPort(), "postgres", "", postgres);
         } catch (IOException e) {
