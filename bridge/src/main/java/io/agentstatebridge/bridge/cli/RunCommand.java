@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,8 +33,8 @@ final class RunCommand implements Callable<Integer> {
             ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
             Runtime.getRuntime().halt(running.state() == Bridge.State.FAILED ? 1 : 0);
         }, "bridge-shutdown");
+        running.start(); // throws with an instruction when a database is not usable
         Runtime.getRuntime().addShutdownHook(stopper);
-        running.start();
         try (ProgressLog progress = new ProgressLog(running)) {
             running.awaitTermination();
         }

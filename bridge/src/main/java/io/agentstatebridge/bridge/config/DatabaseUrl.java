@@ -23,6 +23,11 @@ public final class DatabaseUrl {
             throw new SettingsException(what + " is required: a JDBC URL such as "
                     + "jdbc:postgresql://db.example.com:5432/agents?user=bridge&password=...");
         }
+        if (url.matches("(?i)^jdbc:postgresql://[^/?]*@.*")) {
+            // The driver does not understand user:password@host and would log the URL, password included.
+            throw new SettingsException(what + " has credentials before the host; the PostgreSQL driver expects them as "
+                    + "parameters: jdbc:postgresql://host:port/database?user=...&password=... (got " + redact(url) + ")");
+        }
         Properties parsed = Driver.parseURL(url, new Properties());
         if (parsed == null) {
             throw new SettingsException(what + " is not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database?user=...): "
@@ -72,7 +77,7 @@ public final class DatabaseUrl {
     }
 
     private static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1[hidden]").replaceAll("(//[^/:@]+:)[^@/]*@", "$1[hidden]@");
+        return url.replaceAll("(?i)(password=)[^&]*", "$1[hidden]").replaceAll("(//[^/@?]*?:)[^@/?]*@", "$1[hidden]@");
     }
 
     @Override

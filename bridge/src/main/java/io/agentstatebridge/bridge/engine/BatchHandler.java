@@ -20,9 +20,14 @@ import java.util.function.BooleanSupplier;
  * Receives the connector's record batches and applies each as one read-side transaction; only
  * then are the records marked processed, so the replication slot never moves past unapplied data.
  *
+ * <p>Batches end on source transaction boundaries, so the read side only ever shows states the
+ * source committed: records of a transaction whose end has not arrived yet are held back and
+ * applied with the next batch. Memory stays bounded: a transaction larger than
+ * {@code maxHeldBack} records is applied in parts.
+ *
  * <p>A primary-key change arrives as a DELETE and an INSERT that share one source offset. If a
  * batch ended between the two, the stored offset would already cover the INSERT and a restart
- * would skip it; such a trailing DELETE is therefore held back and applied with the next batch.
+ * would skip it; such a trailing DELETE is therefore always held back.
  */
 final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
@@ -35,8 +40,11 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final List<RecordChangeEvent<SourceRecord>> heldBack = new ArrayList<>();
     private boolean snapshotSeen;
 
-    BatchHandler(ProjectionApplier applier, BridgeStats stats, BooleanSupplier running) {
+    private final int maxHeldBack;
+
+    BatchHandler(ProjectionApplier applier, BridgeStats stats, BooleanSupplier running, int maxHeldBack) {
         this.applier = applier;
+        this.maxHeldBack = maxHeldBack;
         this.stats = stats;
         this.running = running;
     }
@@ -50,11 +58,16 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         pending.addAll(records);
         heldBack.clear();
 
-        int applyCount = pending.size();
+        int applyCount = endOfCommittedTransactions(pending);
+        if (applyCount == 0 && pending.size() > maxHeldBack) {
+            LOG.warn("a source transaction exceeds {} changes; applying it in parts, so readers may briefly see "
+                    + "part of it", maxHeldBack);
+            applyCount = pending.size();
+        }
         if (applyCount > 0 && mapper.isFirstHalfOfKeyChange(pending.get(applyCount - 1).record())) {
             applyCount--;
-            heldBack.add(pending.get(applyCount));
         }
+        heldBack.addAll(pending.subList(applyCount, pending.size()));
         if (applyCount == 0) {
             committer.markBatchFinished();
             return;
@@ -67,6 +80,23 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             committer.markProcessed(record);
         }
         committer.markBatchFinished();
+    }
+
+    /** How many leading records end outside any open source transaction. */
+    private int endOfCommittedTransactions(List<RecordChangeEvent<SourceRecord>> records) {
+        boolean inTransaction = false;
+        int end = 0;
+        for (int i = 0; i < records.size(); i++) {
+            switch (mapper.transactionMarker(records.get(i).record())) {
+                case BEGIN -> inTransaction = true;
+                case END -> inTransaction = false;
+                case NONE -> { }
+            }
+            if (!inTransaction) {
+                end = i + 1;
+            }
+        }
+        return end;
     }
 
     private ChangeBatch toBatch(List<RecordChangeEvent<SourceRecord>> records) {

@@ -57,7 +57,7 @@ public final class Bridge implements AutoCloseable {
             ProjectionApplier applier = new ProjectionApplier(target, settings.name());
             engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                     .using(ConnectorProperties.of(settings))
-                    .notifying(new BatchHandler(applier, stats, this::isRunning))
+                    .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize()))
                     .using(this::engineFinished)
                     .build();
             executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));

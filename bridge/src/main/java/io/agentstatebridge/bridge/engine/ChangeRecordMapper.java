@@ -24,6 +24,10 @@ final class ChangeRecordMapper {
     /** What the connector sends in place of a TOASTed value an UPDATE did not change. */
     static final String UNCHANGED_PLACEHOLDER = "__agent_state_bridge_unchanged_toast__";
     static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+    static final String TRANSACTION_TOPIC = ConnectorProperties.TOPIC_PREFIX + ".transaction";
+
+    /** Where a record sits relative to source transactions. */
+    enum TransactionMarker { BEGIN, END, NONE }
     /** Header the connector puts on the DELETE half of a primary-key change. */
     static final String NEW_KEY_HEADER = "__debezium.newkey";
 
@@ -36,7 +40,8 @@ final class ChangeRecordMapper {
 
     /** The row change a record describes; empty for heartbeats and tombstones. */
     Optional<RowChange> toChange(SourceRecord record) {
-        if (isHeartbeat(record) || !(record.value() instanceof Struct value)) {
+        if (isHeartbeat(record) || transactionMarker(record) != TransactionMarker.NONE
+                || !(record.value() instanceof Struct value)) {
             return Optional.empty();
         }
         Struct source = value.getStruct("source");
@@ -55,12 +60,19 @@ final class ChangeRecordMapper {
     }
 
     boolean isSnapshotRead(SourceRecord record) {
-        return record.value() instanceof Struct value && !isHeartbeat(record) && "r".equals(value.getString("op"));
+        return record.value() instanceof Struct value && isRowChange(record) && "r".equals(value.getString("op"));
+    }
+
+    TransactionMarker transactionMarker(SourceRecord record) {
+        if (!TRANSACTION_TOPIC.equals(record.topic()) || !(record.value() instanceof Struct value)) {
+            return TransactionMarker.NONE;
+        }
+        return "BEGIN".equals(value.getString("status")) ? TransactionMarker.BEGIN : TransactionMarker.END;
     }
 
     /** True for the record that completes a snapshot. */
     boolean isLastSnapshotRecord(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || isHeartbeat(record)) {
+        if (!(record.value() instanceof Struct value) || !isRowChange(record)) {
             return false;
         }
         Struct source = value.getStruct("source");
@@ -85,13 +97,17 @@ final class ChangeRecordMapper {
         if (!(record.value() instanceof Struct value)) {
             return null;
         }
-        if (isHeartbeat(record)) {
-            Long ts = value.getInt64("ts_ms");
-            return ts == null ? null : Instant.ofEpochMilli(ts);
+        if (!isRowChange(record)) {
+            Object ts = value.schema().field("ts_ms") == null ? null : value.get("ts_ms");
+            return ts instanceof Long millis ? Instant.ofEpochMilli(millis) : null;
         }
         Struct source = value.getStruct("source");
         Object ts = source == null ? null : source.get("ts_ms");
         return ts instanceof Long millis ? Instant.ofEpochMilli(millis) : null;
+    }
+
+    private static boolean isRowChange(SourceRecord record) {
+        return !isHeartbeat(record) && !TRANSACTION_TOPIC.equals(record.topic());
     }
 
     private static boolean isHeartbeat(SourceRecord record) {

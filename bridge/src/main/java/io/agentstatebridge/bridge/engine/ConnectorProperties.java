@@ -55,6 +55,8 @@ final class ConnectorProperties {
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("unavailable.value.placeholder", ChangeRecordMapper.UNCHANGED_PLACEHOLDER);
 
+        // BEGIN/END markers let batches end on source transaction boundaries.
+        p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("max.batch.size", Integer.toString(settings.maxBatchSize()));
         p.setProperty("max.queue.size", Integer.toString(Math.max(4 * settings.maxBatchSize(), 8192)));
         p.setProperty("poll.interval.ms", "50");

@@ -25,12 +25,19 @@ public final class SourcePreflight {
     private static final Logger LOG = LoggerFactory.getLogger(SourcePreflight.class);
     private static final List<SourceTable> PUBLISHED = List.of(SourceTable.values());
 
-    private static final Duration SLOT_RELEASE_WAIT = Duration.ofSeconds(10);
+    /** How long a slot may stay held by a process that has just died before we call it in use. */
+    public static final Duration DEFAULT_SLOT_RELEASE_WAIT = Duration.ofSeconds(10);
 
     private final BridgeSettings settings;
+    private final Duration slotReleaseWait;
 
     public SourcePreflight(BridgeSettings settings) {
+        this(settings, DEFAULT_SLOT_RELEASE_WAIT);
+    }
+
+    public SourcePreflight(BridgeSettings settings, Duration slotReleaseWait) {
         this.settings = settings;
+        this.slotReleaseWait = slotReleaseWait;
     }
 
     public void run() {
@@ -39,6 +46,7 @@ public final class SourcePreflight {
             checkWriteSideTables(source);
             checkReplicationPrivilege(source);
             checkSlotIsFree(source);
+            checkBookkeepingPrivileges(source);
             createBridgeTables();
             ensurePublication(source);
         } catch (InterruptedException e) {
@@ -88,7 +96,7 @@ public final class SourcePreflight {
      * process died the server may not have noticed yet, so give it a few seconds to let go.
      */
     private void checkSlotIsFree(Connection source) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + SLOT_RELEASE_WAIT.toNanos();
+        long deadline = System.nanoTime() + slotReleaseWait.toNanos();
         try (PreparedStatement query = source.prepareStatement(
                 "SELECT active_pid, plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
             query.setString(1, settings.slot());
@@ -120,6 +128,36 @@ public final class SourcePreflight {
                 }
                 Thread.sleep(250);
             }
+        }
+    }
+
+    /**
+     * The bridge keeps a heartbeat table in its own schema on the source; say exactly what to grant
+     * if the role may not create or use it (Flyway would retry for seconds, then fail obscurely).
+     */
+    private void checkBookkeepingPrivileges(Connection source) throws SQLException {
+        String schema = SchemaMigrations.BRIDGE_SCHEMA;
+        String user = single(source, "SELECT current_user::text");
+        String problem;
+        if (single(source, "SELECT to_regnamespace('" + schema + "')::text") == null) {
+            boolean mayCreate = "true".equals(single(source,
+                    "SELECT has_database_privilege(current_database(), 'CREATE')::text"));
+            problem = mayCreate ? null : "may not create the schema " + schema;
+        } else if (!"true".equals(single(source, "SELECT has_schema_privilege('" + schema + "', 'USAGE')::text"))) {
+            problem = "may not use the schema " + schema;
+        } else if (single(source, "SELECT to_regclass('" + schema + ".heartbeat')::text") == null) {
+            boolean mayCreate = "true".equals(single(source, "SELECT has_schema_privilege('" + schema + "', 'CREATE')::text"));
+            problem = mayCreate ? null : "may not create tables in the schema " + schema;
+        } else {
+            boolean mayWrite = "true".equals(single(source,
+                    "SELECT has_table_privilege('" + schema + ".heartbeat', 'SELECT, INSERT, UPDATE')::text"));
+            problem = mayWrite ? null : "may not write to " + schema + ".heartbeat";
+        }
+        if (problem != null) {
+            throw new SetupException("the source role '" + user + "' " + problem + ", where the bridge keeps its heartbeat "
+                    + "table. Grant the bridge's role what it needs, as the database owner: CREATE SCHEMA IF NOT EXISTS "
+                    + schema + "; GRANT USAGE, CREATE ON SCHEMA " + schema + " TO \"" + user + "\"; GRANT ALL ON ALL TABLES IN "
+                    + "SCHEMA " + schema + " TO \"" + user + "\";");
         }
     }
 

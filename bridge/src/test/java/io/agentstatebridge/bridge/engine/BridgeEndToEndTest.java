@@ -6,10 +6,17 @@ import io.agentstatebridge.projections.testing.RecordingSource;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole pipe in one JVM: rows present before the bridge starts arrive by snapshot, then a
@@ -46,6 +53,42 @@ class BridgeEndToEndTest {
             }
         } catch (AssertionError | Exception e) {
             throw new AssertionError("end-to-end test failed; replay with -Dbridge.seed=" + seed, e);
+        }
+    }
+
+    @Test
+    void readersNeverSeePartOfASourceTransaction() throws Exception {
+        BridgeDatabases databases = new BridgeDatabases("whole_transactions");
+        List<Long> partialSessionsSeen = new ArrayList<>();
+        try (Bridge bridge = new Bridge(databases.settings(3)); Connection source = databases.openSource()) {
+            bridge.start();
+            source.setAutoCommit(false);
+            try (Connection reader = DriverManager.getConnection(databases.target().jdbcUrl());
+                 PreparedStatement insert = source.prepareStatement("INSERT INTO agent_events "
+                         + "(event_id, agent_id, session_id, event_type, payload) VALUES (?, 'a1', ?, 'tool_called', NULL)")) {
+                for (int transaction = 0; transaction < 40; transaction++) {
+                    for (int i = 0; i < 10; i++) {
+                        insert.setString(1, "e-" + transaction + "-" + i);
+                        insert.setString(2, "s-" + transaction);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                    source.commit();
+                    partialSessionsSeen.add(partialSessions(reader));
+                }
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> databases.count(databases.target(), "SELECT count(*) FROM agent_events") == 400);
+                partialSessionsSeen.add(partialSessions(reader));
+            }
+        }
+        assertThat(partialSessionsSeen).as("sessions showing fewer than the 10 events their transaction wrote").containsOnly(0L);
+    }
+
+    private static long partialSessions(Connection reader) throws Exception {
+        try (Statement statement = reader.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM session_summary WHERE total_events <> 10")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 }

@@ -18,17 +18,17 @@ public final class SchemaMigrations {
 
     /** The agent event log itself: tables, index for recent events, validation trigger. */
     public static MigrateResult migrateWriteSide(DataSource source) {
-        return migrate(source, "source", "schema_history_write_side");
+        return migrate(source, "write-side", "schema_history_write_side");
     }
 
     /** What the bridge needs on any source, including one whose tables it did not create. */
     public static MigrateResult migrateSourceBookkeeping(DataSource source) {
-        return migrate(source, "source-bridge", "schema_history_source_bridge");
+        return migrate(source, "source-bookkeeping", "schema_history_source_bookkeeping");
     }
 
     /** Replicas, projections and bridge bookkeeping on the read side. */
     public static MigrateResult migrateReadSide(DataSource target) {
-        return migrate(target, "target", "schema_history_read_side");
+        return migrate(target, "read-side", "schema_history_read_side");
     }
 
     private static MigrateResult migrate(DataSource dataSource, String folder, String historyTable) {

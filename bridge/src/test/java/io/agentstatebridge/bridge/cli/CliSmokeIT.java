@@ -1,0 +1,154 @@
+package io.agentstatebridge.bridge.cli;
+
+import io.agentstatebridge.projections.testing.PostgresFixture;
+import io.agentstatebridge.projections.testing.PostgresFixture.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The shaded jar, started as its own JVM the way an operator starts it: exit statuses and what it
+ * prints for help, bad settings, an unfit source, and the migrate + loadgen path.
+ */
+class CliSmokeIT {
+    private static final String SENTINEL = "s3cr3t-sentinel";
+    private static final Path JAR = Path.of(System.getProperty("user.dir"), "target", "agent-state-bridge.jar");
+    private static final long TIMEOUT_SECONDS = 60;
+
+    @BeforeAll
+    static void jarIsBuilt() {
+        assertThat(JAR).as("the shaded jar; run `mvn verify` so that `package` builds it first").isRegularFile();
+    }
+
+    @Test
+    void helpExitsZeroAndListsEverySubcommand() {
+        Result result = bridge(Map.of(), "--help");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        for (String subcommand : List.of("run", "migrate", "verify", "loadgen", "demo")) {
+            assertThat(result.output()).as(result.output()).containsPattern("(?m)^\\s+" + subcommand + "\\s");
+        }
+    }
+
+    @Test
+    void unknownBridgeEnvironmentVariableIsRejectedByName() {
+        Result result = bridge(Map.of("BRIDGE_TYPO", "1"), "run");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output()).contains("unknown environment variable(s) BRIDGE_TYPO");
+    }
+
+    @Test
+    void runWithoutSourceUrlSaysItIsRequired() {
+        Result result = bridge(Map.of(), "run");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output()).contains("--source-url (or BRIDGE_SOURCE_URL) is required");
+    }
+
+    @Test
+    void runAgainstSourceWithoutLogicalDecodingPrintsTheFixAndNeverThePassword() {
+        TestDatabase target = PostgresFixture.get().createDatabase("cli_target");
+        PostgresFixture plain = PostgresFixture.startWithoutLogicalDecoding();
+        try {
+            // That server trusts postgres, so the sentinel is accepted and ignored: only its echo matters.
+            String source = "jdbc:postgresql://" + plain.host() + ":" + plain.port() + "/postgres?user=postgres&password="
+                    + SENTINEL;
+            Result result = bridge(Map.of(), "run", "--source-url", source, "--target-url", target.jdbcUrl());
+
+            assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+            assertThat(result.output())
+                    .contains("needs wal_level = logical")
+                    .contains("ALTER SYSTEM SET wal_level = logical;")
+                    .doesNotContain(SENTINEL);
+        } finally {
+            plain.stop();
+        }
+    }
+
+    @Test
+    void passwordWrittenAsUserInfoNeverAppearsInTheOutput() {
+        // PgJDBC does not understand user:password@host; whoever rejects the URL must not echo it.
+        Result result = bridge(Map.of(), "run",
+                "--source-url", "jdbc:postgresql://bridge:" + SENTINEL + "@db.example.com/agents",
+                "--target-url", "jdbc:postgresql://db.example.com/read_side");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output())
+                .contains("--source-url (or BRIDGE_SOURCE_URL) has credentials before the host")
+                .doesNotContain(SENTINEL);
+    }
+
+    @Test
+    void migrateIsRepeatableAndLoadgenFillsTheSource() throws SQLException {
+        TestDatabase source = PostgresFixture.get().createDatabase("cli_source");
+        TestDatabase target = PostgresFixture.get().createDatabase("cli_target");
+
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Result migrate = bridge(Map.of(), "migrate", "--source-url", source.jdbcUrl(), "--target-url", target.jdbcUrl());
+            assertThat(migrate.exitCode()).as("migrate #" + attempt + ":\n" + migrate.output()).isZero();
+        }
+        Result loadgen = bridge(Map.of(), "loadgen", "--source-url", source.jdbcUrl(),
+                "--agents", "5", "--rate", "200", "--duration", "3");
+
+        assertThat(loadgen.exitCode()).as(loadgen.output()).isZero();
+        assertThat(count(source, "agent_events")).as(loadgen.output()).isGreaterThanOrEqualTo(400);
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    /** Runs the jar with only {@code environment} as its BRIDGE_* variables; stdout and stderr together. */
+    private static Result bridge(Map<String, String> environment, String... args) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        try {
+            Path output = Files.createTempFile("agent-state-bridge-cli", ".log");
+            try {
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
+                builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
+                builder.environment().putAll(environment);
+                Process process = builder.start();
+                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                    fail("%s did not finish within %d s; output:%n%s", command, TIMEOUT_SECONDS, Files.readString(output));
+                }
+                return new Result(process.exitValue(), Files.readString(output));
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
+        }
+    }
+
+    private static long count(TestDatabase db, String table) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl());
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
