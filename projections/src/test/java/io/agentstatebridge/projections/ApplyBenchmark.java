@@ -39,6 +39,11 @@ class ApplyBenchmark {
         SchemaMigrations.migrateReadSide(target);
         try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            for (String index : System.getProperty("bench.dropIndexes", "").split(",")) {
+                if (!index.isBlank()) {
+                    s.execute("DROP INDEX " + index); // to see what an index costs the apply
+                }
+            }
             s.execute("SELECT pg_stat_statements_reset()");
         }
         com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();

@@ -150,6 +150,16 @@ class ProjectionScenariosTest {
     }
 
     @Test
+    void tokenCountsOnlyPostgresCanJudgeAreCountedByItsOwnCast() throws SQLException {
+        source.insertEvent("e1", "a1", "s1", "message_received", "{\"token_count\": \"0x1F\"}", "2026-01-01T10:00:00Z");
+        source.insertEvent("e2", "a1", "s1", "message_received", "{\"token_count\": \"1_000\"}", "2026-01-01T10:01:00Z");
+        source.insertEvent("e3", "a1", "s1", "message_received", "{\"token_count\": 5}", "2026-01-01T10:02:00Z");
+        harness.applyRecorded();
+        assertThat(queryTarget("SELECT total_tokens_used FROM session_summary")).containsExactly("1036");
+        harness.assertReadSideMatchesDefinitions("after hexadecimal and underscored token counts");
+    }
+
+    @Test
     void theBatchPositionIsStoredWithTheData() throws SQLException {
         source.insertEvent("e1", "a1", "s1", "message_received", null, "2026-01-01T10:00:00Z");
         harness.applyRecorded();

@@ -8,10 +8,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,7 +27,15 @@ final class EventProjections {
             List.of("event_id", "agent_id", "session_id", "event_type", "payload", "created_at");
     private static final List<String> GROUP_COLUMNS = List.of("session_id", "agent_id");
 
-    private final String groupAggregatesAdd = SqlResource.load("apply/group_aggregates_add.sql");
+    private static final List<String> DELTA_COLUMNS = List.of("session_id", "agent_id", "total_events", "user_messages",
+            "tool_calls", "decisions", "errors", "tasks_completed", "total_tokens_used", "added_first", "added_latest",
+            "added_error", "added_closed", "added_last_decision");
+
+    private final String groupDeltasFromJson = SqlResource.load("apply/group_deltas_from_json.sql")
+            + SqlResource.load("apply/group_deltas_upsert.sql");
+    private final String groupDeltasFromEventRows = SqlResource.load("apply/group_deltas_from_event_rows.sql")
+            + SqlResource.load("apply/group_deltas_upsert.sql");
+    private final String rejectTokenCounts = SqlResource.load("apply/reject_token_counts.sql");
     private final String groupAggregatesRetract = SqlResource.load("apply/group_aggregates_retract.sql");
     private final String currentStateRefresh = SqlResource.load("apply/agent_current_state_refresh.sql");
     private final String agentsOfChangedSessions = SqlResource.load("apply/agents_of_changed_sessions.sql");
@@ -35,13 +45,44 @@ final class EventProjections {
         if (events.isEmpty()) {
             return 0;
         }
-        String retracted = RowSetJson.encode(events.before().values(), EVENT_COLUMNS);
-        String added = RowSetJson.encode(events.after().values(), EVENT_COLUMNS);
-        int rejected = addToGroups(connection, retracted, added);
+        int rejected = 0;
+        Optional<Collection<GroupDeltas.Delta>> deltas = GroupDeltas.of(events.before().values(), events.after().values());
+        if (deltas.isPresent()) {
+            execute(connection, groupDeltasFromJson, RowSetJson.encode(asRows(deltas.get()), DELTA_COLUMNS));
+        } else {
+            // Some value needs PostgreSQL's own judgement: fold row by row with the definitions' casts.
+            String retracted = RowSetJson.encode(events.before().values(), EVENT_COLUMNS);
+            String added = RowSetJson.encode(events.after().values(), EVENT_COLUMNS);
+            execute(connection, groupDeltasFromEventRows, retracted, added);
+            rejected = recordRejectedTokenCounts(connection, added);
+        }
         if (!events.before().isEmpty()) {
             execute(connection, groupAggregatesRetract, RowSetJson.encode(distinctGroups(events.before().values()), GROUP_COLUMNS));
         }
         return rejected;
+    }
+
+    private static List<Row> asRows(Collection<GroupDeltas.Delta> deltas) {
+        List<Row> rows = new ArrayList<>(deltas.size());
+        for (GroupDeltas.Delta d : deltas) {
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("session_id", d.sessionId);
+            values.put("agent_id", d.agentId);
+            values.put("total_events", Long.toString(d.totalEvents));
+            values.put("user_messages", Long.toString(d.userMessages));
+            values.put("tool_calls", Long.toString(d.toolCalls));
+            values.put("decisions", Long.toString(d.decisions));
+            values.put("errors", Long.toString(d.errors));
+            values.put("tasks_completed", Long.toString(d.tasksCompleted));
+            values.put("total_tokens_used", Long.toString(d.tokens));
+            values.put("added_first", d.addedFirst == null ? null : d.addedFirst.toString());
+            values.put("added_latest", d.addedLatest == null ? null : d.addedLatest.toString());
+            values.put("added_error", Boolean.toString(d.addedError));
+            values.put("added_closed", Boolean.toString(d.addedClosed));
+            values.put("added_last_decision", d.addedLastDecision == null ? null : d.addedLastDecision.toString());
+            rows.add(Row.of(values));
+        }
+        return rows;
     }
 
     /** Agents whose current state the given session changes may alter. */
@@ -75,13 +116,11 @@ final class EventProjections {
         }
     }
 
-    /** Applies the deltas; returns how many added events had a token_count that cannot be cast. */
-    private int addToGroups(Connection connection, String retracted, String added) throws SQLException {
+    private int recordRejectedTokenCounts(Connection connection, String added) throws SQLException {
         int rejected = 0;
-        try (PreparedStatement add = connection.prepareStatement(groupAggregatesAdd)) {
-            add.setString(1, retracted);
-            add.setString(2, added);
-            try (ResultSet rs = add.executeQuery()) {
+        try (PreparedStatement insert = connection.prepareStatement(rejectTokenCounts)) {
+            insert.setString(1, added);
+            try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
                     rejected++;
                     LOG.warn("agent_events row {} has payload.token_count {} which is not an integer that fits INT; "

@@ -2,7 +2,10 @@ package io.agentstatebridge.projections.apply;
 
 import io.agentstatebridge.projections.change.Row;
 import io.agentstatebridge.projections.change.SourceTable;
+import org.postgresql.PGConnection;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,20 +24,28 @@ final class ReplicaTable {
     private final List<String> columnNames;
     private final String selectByKeys;
     private final String deleteByKeys;
-    private final String insertRowSet;
+    private final String copyStatement;
 
     ReplicaTable(SourceTable table) {
         this.table = table;
         this.columnNames = table.columns().stream().map(SourceTable.Column::name).toList();
         String key = table.keyColumn();
         this.selectByKeys = "SELECT "
-                + columnNames.stream().map(c -> c + "::text").collect(Collectors.joining(", "))
+                + table.columns().stream().map(ReplicaTable::asText).collect(Collectors.joining(", "))
                 + " FROM " + table.qualifiedName() + " WHERE " + key + " = ANY(?::text[])";
         this.deleteByKeys = "DELETE FROM " + table.qualifiedName() + " WHERE " + key + " = ANY(?::text[])";
-        this.insertRowSet = "INSERT INTO " + table.qualifiedName() + " (" + String.join(", ", columnNames) + ") SELECT "
-                + table.columns().stream().map(c -> "r." + c.name() + "::" + c.sqlType()).collect(Collectors.joining(", "))
-                + " FROM jsonb_to_recordset(?::jsonb) AS r("
-                + columnNames.stream().map(c -> c + " text").collect(Collectors.joining(", ")) + ")";
+        this.copyStatement = "COPY " + table.qualifiedName() + " (" + String.join(", ", columnNames) + ") FROM STDIN";
+    }
+
+    /**
+     * A column in a text form independent of the session's settings; timestamps as ISO-8601 UTC
+     * with microseconds, the form change sources send, so both parse alike.
+     */
+    private static String asText(SourceTable.Column column) {
+        if (column.sqlType().equals("timestamptz")) {
+            return "to_char(" + column.name() + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+        }
+        return column.name() + "::text";
     }
 
     SourceTable table() {
@@ -79,9 +90,46 @@ final class ReplicaTable {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(insertRowSet)) {
-            insert.setString(1, RowSetJson.encode(rows, columnNames));
-            insert.executeUpdate();
+        copyIn(connection, rows);
+    }
+
+    /**
+     * Inserts rows with COPY: the values already are PostgreSQL text forms, so the server parses
+     * each once, with no statement or JSON in between; several times cheaper per row than INSERT.
+     */
+    private void copyIn(Connection connection, Collection<Row> rows) throws SQLException {
+        StringBuilder data = new StringBuilder(rows.size() * 200);
+        for (Row row : rows) {
+            for (int i = 0; i < columnNames.size(); i++) {
+                if (i > 0) {
+                    data.append('\t');
+                }
+                appendCopyText(data, row.get(columnNames.get(i)));
+            }
+            data.append('\n');
+        }
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copyStatement, new StringReader(data.toString()));
+        } catch (IOException e) {
+            throw new SQLException("copying rows into " + table.qualifiedName() + " failed", e);
+        }
+    }
+
+    /** COPY's text format: backslash escapes for the delimiter, line breaks and backslash; \N is NULL. */
+    private static void appendCopyText(StringBuilder data, String value) {
+        if (value == null) {
+            data.append("\\N");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> data.append("\\\\");
+                case '\t' -> data.append("\\t");
+                case '\n' -> data.append("\\n");
+                case '\r' -> data.append("\\r");
+                default -> data.append(c);
+            }
         }
     }
 

@@ -23,8 +23,12 @@ import java.util.Set;
  * Tests feed the recording to the projections and compare with the definitions on this database.
  */
 public final class RecordingSource {
-    private static final String EVENT_COLUMNS = "event_id, agent_id, session_id, event_type, payload::text, created_at::text";
-    private static final String SESSION_COLUMNS = "session_id, agent_id, user_id, agent_type, started_at::text, metadata::text";
+    /** Timestamps as a change source sends them: ISO-8601, UTC, microseconds. */
+    private static final String ISO = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
+    private static final String EVENT_COLUMNS = "event_id, agent_id, session_id, event_type, payload::text, "
+            + "to_char(created_at AT TIME ZONE 'UTC', " + ISO + ")";
+    private static final String SESSION_COLUMNS = "session_id, agent_id, user_id, agent_type, "
+            + "to_char(started_at AT TIME ZONE 'UTC', " + ISO + "), metadata::text";
 
     private final Connection connection;
     private final List<RowChange> recorded = new ArrayList<>();
