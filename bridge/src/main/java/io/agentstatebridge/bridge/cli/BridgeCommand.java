@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BridgeCommand.Version.class,
         description = "Streams the agent event log out of PostgreSQL and keeps exact read-side projections of it.",
-        subcommands = {RunCommand.class, MigrateCommand.class, VerifyCommand.class, LoadgenCommand.class,
+        subcommands = {RunCommand.class, MigrateCommand.class, VerifyCommand.class, LoadgenCommand.class, StatusCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class BridgeCommand implements Runnable {
     /** Exit status for settings or databases the bridge cannot work with. */

@@ -11,7 +11,8 @@ import java.util.TreeSet;
 public final class EnvironmentVariables {
     public static final Set<String> KNOWN = Set.of(
             "BRIDGE_SOURCE_URL", "BRIDGE_TARGET_URL", "BRIDGE_NAME", "BRIDGE_SLOT", "BRIDGE_PUBLICATION",
-            "BRIDGE_MAX_BATCH_SIZE");
+            "BRIDGE_MAX_BATCH_SIZE", "BRIDGE_HTTP_PORT", "BRIDGE_HTTP_BIND", "BRIDGE_READY_MAX_LAG_SECONDS",
+            "BRIDGE_LAG_WARN_SECONDS", "BRIDGE_RETAINED_WAL_WARN_MB", "BRIDGE_LOG_LEVEL");
 
     private EnvironmentVariables() {
     }

@@ -75,6 +75,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         List<RecordChangeEvent<SourceRecord>> toApply = pending.subList(0, applyCount);
         ChangeBatch batch = toBatch(toApply);
         ApplyResult result = applyWithRetries(batch);
+        stats.activity(batch.snapshotPart().insideSnapshot() ? BridgeStats.Activity.SNAPSHOTTING : BridgeStats.Activity.STREAMING);
         stats.recordBatch(result, batch.position());
         for (RecordChangeEvent<SourceRecord> record : toApply) {
             committer.markProcessed(record);
@@ -108,6 +109,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             SourceRecord record = event.record();
             if (mapper.isSnapshotRead(record)) {
                 snapshotRows = true;
+                stats.recordSnapshotRows(mapper.tableName(record), 1);
                 if (!snapshotSeen) {
                     // A snapshot always starts over from the first table, in a new process: what the
                     // read side holds from an interrupted earlier one may include rows deleted since.
@@ -134,10 +136,12 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             try {
                 return applier.apply(batch);
             } catch (SQLException | RuntimeException e) {
+                stats.lastError(e.getMessage());
                 if (!TransientFailures.isTransient(e) || !running.getAsBoolean()) {
                     throw new ApplyFailedException("applying " + batch.changes().size()
                             + " changes to the read side failed and retrying cannot help: " + e.getMessage(), e);
                 }
+                stats.activity(BridgeStats.Activity.PAUSED);
                 if (attempt == 1 || attempt % 10 == 0) {
                     LOG.warn("the read side is unavailable ({}); retrying the batch (attempt {}), next in {} ms",
                             e.getMessage(), attempt, backoff.toMillis());

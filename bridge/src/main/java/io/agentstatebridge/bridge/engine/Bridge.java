@@ -6,6 +6,9 @@ import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.source.TargetSetup;
+import io.agentstatebridge.bridge.http.StatusServer;
+import io.agentstatebridge.bridge.metrics.BridgeMetrics;
+import io.agentstatebridge.bridge.status.StatusReporter;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -36,7 +39,10 @@ public final class Bridge implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     private HikariDataSource target;
+    private StatusReporter statusReporter;
+    private StatusServer statusServer;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ExecutorService executor;
 
@@ -63,6 +69,9 @@ public final class Bridge implements AutoCloseable {
             executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
             state.set(State.RUNNING);
             executor.execute(engine);
+            statusReporter = new StatusReporter(settings, this::stateName, stats, target);
+            statusReporter.start();
+            startStatusServer();
             LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
                     settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
         } catch (RuntimeException e) {
@@ -76,6 +85,39 @@ public final class Bridge implements AutoCloseable {
 
     public State state() {
         return state.get();
+    }
+
+    /** The state operators see: while running, what the stream is doing. */
+    public String stateName() {
+        State current = state.get();
+        return current == State.RUNNING ? stats.activity().name() : current.name();
+    }
+
+    /** Live figures, or null before start. */
+    public StatusReporter status() {
+        return statusReporter;
+    }
+
+    /** The bound HTTP port, or 0 when the HTTP server is off. */
+    public int httpPort() {
+        return statusServer == null ? 0 : statusServer.port();
+    }
+
+    private void startStatusServer() {
+        BridgeSettings.Observability observability = settings.observability();
+        if (observability.httpPort() == 0) {
+            return;
+        }
+        BridgeMetrics metrics = new BridgeMetrics(settings.name(), stats, statusReporter);
+        try {
+            statusServer = new StatusServer(observability.httpBind(), observability.httpPort(), statusReporter, metrics,
+                    s -> !"FAILED".equals(s.state()),
+                    s -> "STREAMING".equals(s.state()) && s.lagSeconds() != null
+                            && s.lagSeconds() <= observability.readyMaxLagSeconds());
+        } catch (IOException e) {
+            throw new SetupException("cannot serve status on " + observability.httpBind() + ":" + observability.httpPort()
+                    + ": " + e.getMessage() + ". Choose another --http-port, or 0 to turn the HTTP server off.", e);
+        }
     }
 
     public BridgeStats stats() {
@@ -104,7 +146,11 @@ public final class Bridge implements AutoCloseable {
     @Override
     public void close() {
         State current = state.get();
-        if (current == State.NEW || current == State.STOPPED || current == State.FAILED) {
+        if (current == State.FAILED) {
+            releaseResources();
+            return;
+        }
+        if (current == State.NEW || current == State.STOPPED) {
             return;
         }
         if (!state.compareAndSet(current, State.STOPPING)) {
@@ -121,8 +167,8 @@ public final class Bridge implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            releaseResources();
             state.compareAndSet(State.STOPPING, State.STOPPED);
+            releaseResources();
         }
     }
 
@@ -166,8 +212,18 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void releaseResources() {
+        if (released.getAndSet(true)) {
+            return;
+        }
         if (executor != null) {
             executor.shutdown();
+        }
+        if (statusServer != null) {
+            statusServer.close();
+        }
+        if (statusReporter != null) {
+            statusReporter.report(); // the final state, for the status table
+            statusReporter.close();
         }
         TargetOffsetStore.unregister(settings.name());
         if (target != null) {

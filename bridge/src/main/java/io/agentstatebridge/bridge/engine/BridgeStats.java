@@ -4,11 +4,23 @@ import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.change.SourcePosition;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Running totals of what the bridge has applied, read by the CLI and the demo. */
+/** Running totals of what the bridge has applied, and what it is doing, for status and metrics. */
 public final class BridgeStats {
+    /** What the change stream is doing. */
+    public enum Activity { STARTING, SNAPSHOTTING, STREAMING, PAUSED }
+
+    private volatile Activity activity = Activity.STARTING;
+    private volatile String lastError;
+    private final Map<String, AtomicLong> snapshotRows = new ConcurrentHashMap<>();
+    private final List<Consumer<ApplyResult>> batchObservers = new CopyOnWriteArrayList<>();
     private final AtomicLong changesApplied = new AtomicLong();
     private final AtomicLong batchesApplied = new AtomicLong();
     private final AtomicLong rejectedRows = new AtomicLong();
@@ -23,6 +35,39 @@ public final class BridgeStats {
         applyNanos.addAndGet(result.nanos());
         lastPosition.set(position);
         lastAppliedAt.set(Instant.now());
+        batchObservers.forEach(observer -> observer.accept(result));
+    }
+
+    /** Called with every applied batch, on the applying thread: keep it cheap. */
+    public void observeBatches(Consumer<ApplyResult> observer) {
+        batchObservers.add(observer);
+    }
+
+    void recordSnapshotRows(String table, long rows) {
+        snapshotRows.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rows);
+    }
+
+    void activity(Activity activity) {
+        this.activity = activity;
+    }
+
+    void lastError(String error) {
+        this.lastError = error;
+    }
+
+    public Activity activity() {
+        return activity;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Rows received so far per table in the current snapshot. */
+    public Map<String, Long> snapshotRows() {
+        Map<String, Long> rows = new java.util.TreeMap<>();
+        snapshotRows.forEach((table, count) -> rows.put(table, count.get()));
+        return rows;
     }
 
     public long changesApplied() {

@@ -70,6 +70,12 @@ final class ChangeRecordMapper {
         return "BEGIN".equals(value.getString("status")) ? TransactionMarker.BEGIN : TransactionMarker.END;
     }
 
+    /** schema.table of a row change record. */
+    String tableName(SourceRecord record) {
+        Struct source = ((Struct) record.value()).getStruct("source");
+        return source.getString("schema") + "." + source.getString("table");
+    }
+
     /** True for the record that completes a snapshot. */
     boolean isLastSnapshotRecord(SourceRecord record) {
         if (!(record.value() instanceof Struct value) || !isRowChange(record)) {

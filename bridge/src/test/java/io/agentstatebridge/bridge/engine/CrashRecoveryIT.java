@@ -74,7 +74,7 @@ class CrashRecoveryIT {
     private static String[] runArguments(BridgeDatabases databases) {
         return new String[] {"run", "--source-url", databases.source().jdbcUrl(), "--target-url", databases.target().jdbcUrl(),
                 "--name", databases.name(), "--slot", databases.name(), "--publication", databases.name(),
-                "--max-batch-size", "64"};
+                "--max-batch-size", "64", "--http-port", "0"};
     }
 
     private static long appliedBatches(BridgeDatabases databases) {

@@ -1,0 +1,84 @@
+package io.agentstatebridge.bridge.cli;
+
+import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.bridge.source.DatabaseConnections;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", description = "Show a bridge's status from the read side: state, lag, throughput, slot health. "
+        + "Exit 0 when healthy (streaming, reporting, lag within --max-lag-seconds), 1 otherwise.")
+final class StatusCommand implements Callable<Integer> {
+    private static final String QUERY = "SELECT s.state, l.lag_seconds, s.events_applied_total, s.events_per_second, "
+            + "s.batches_applied_total, s.rejected_rows_total, s.slot_name, s.slot_active, s.slot_retained_wal_bytes, "
+            + "s.slot_wal_status, s.slot_safe_wal_size_bytes, s.snapshot_progress::text, s.last_error, s.updated_at, "
+            + "EXTRACT(EPOCH FROM clock_timestamp() - s.updated_at) "
+            + "FROM agent_state_bridge.status s LEFT JOIN agent_state_bridge.replication_lag l USING (bridge_name) "
+            + "WHERE s.bridge_name = ?";
+    /** A bridge reports every second; silence longer than this means it is not running. */
+    private static final double STALE_AFTER_SECONDS = 15;
+
+    @Option(names = "--target-url", defaultValue = "${env:BRIDGE_TARGET_URL}", description = "JDBC URL of the read side.")
+    String targetUrl;
+
+    @Option(names = "--name", defaultValue = "${env:BRIDGE_NAME:-agent_state_bridge}", description = "Bridge name. Default: ${DEFAULT-VALUE}.")
+    String name;
+
+    @Option(names = "--max-lag-seconds", defaultValue = "10", description = "Healthy only while lag is at most this. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double maxLagSeconds;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws SQLException {
+        DatabaseUrl target = DatabaseUrl.parse(targetUrl, "--target-url (or BRIDGE_TARGET_URL)");
+        PrintWriter out = spec.commandLine().getOut();
+        try (Connection connection = DatabaseConnections.open(target, "target");
+             PreparedStatement query = connection.prepareStatement(QUERY)) {
+            query.setString(1, name);
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    out.println("no bridge named '" + name + "' has reported to " + target.describe());
+                    return 1;
+                }
+                String state = rs.getString(1);
+                double lag = rs.getDouble(2);
+                boolean lagKnown = !rs.wasNull();
+                double silentFor = rs.getDouble(15);
+                out.printf("bridge                %s%n", name);
+                out.printf("state                 %s%s%n", state, silentFor > STALE_AFTER_SECONDS
+                        ? String.format(" (last report %.0f s ago: not running?)", silentFor) : "");
+                out.printf("lag                   %s%n", lagKnown ? String.format("%.3f s", lag) : "unknown");
+                out.printf("events applied        %d (%.0f/s)%n", rs.getLong(3), rs.getDouble(4));
+                out.printf("batches applied       %d%n", rs.getLong(5));
+                out.printf("rejected rows         %d%n", rs.getLong(6));
+                out.printf("slot                  %s, %s, retained WAL %s, wal_status %s, safe_wal_size %s%n", rs.getString(7),
+                        rs.getObject(8) == null ? "unknown" : rs.getBoolean(8) ? "active" : "inactive",
+                        bytes(rs.getObject(9)), rs.getString(10), bytes(rs.getObject(11)));
+                if (rs.getString(12) != null) {
+                    out.printf("snapshot              %s%n", rs.getString(12));
+                }
+                if (rs.getString(13) != null) {
+                    out.printf("last error            %s%n", rs.getString(13));
+                }
+                boolean healthy = "STREAMING".equals(state) && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
+                out.println(healthy ? "healthy" : "NOT healthy");
+                return healthy ? 0 : 1;
+            }
+        }
+    }
+
+    private static String bytes(Object value) {
+        return value == null ? "unknown" : String.format("%.1f MB", ((Number) value).longValue() / 1048576.0);
+    }
+}

@@ -1,0 +1,96 @@
+package io.agentstatebridge.bridge.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.agentstatebridge.bridge.metrics.BridgeMetrics;
+import io.agentstatebridge.bridge.status.BridgeStatus;
+import io.agentstatebridge.bridge.status.StatusJson;
+import io.agentstatebridge.bridge.status.StatusReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+
+/**
+ * The bridge's HTTP face: Prometheus metrics, health probes for orchestrators, the status as JSON
+ * and a status page. Read-only, no authentication: bind it to an interface only operators reach.
+ */
+public final class StatusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
+
+    private final HttpServer server;
+
+    /**
+     * @param ready whether the bridge should receive traffic (streaming with lag under threshold)
+     */
+    public StatusServer(String bind, int port, StatusReporter status, BridgeMetrics metrics,
+                        Predicate<BridgeStatus> live, Predicate<BridgeStatus> ready) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread thread = new Thread(r, "status-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.createContext("/metrics", exchange -> respond(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.createContext("/health/live", exchange -> probe(exchange, live.test(status.current()), status.current()));
+        server.createContext("/health/ready", exchange -> probe(exchange, ready.test(status.current()), status.current()));
+        server.createContext("/api/status", exchange -> respond(exchange, 200, "application/json",
+                StatusJson.MAPPER.writeValueAsString(StatusJson.of(status.current()))));
+        server.createContext("/api/history", exchange -> respond(exchange, 200, "application/json",
+                StatusJson.MAPPER.writeValueAsString(StatusJson.of(status.history()))));
+        server.createContext("/", this::staticPage);
+        server.start();
+        LOG.info("status page, /metrics and /health on http://{}:{}/", bind, server.getAddress().getPort());
+    }
+
+    /** The port actually bound (useful when asked for port 0... which disables; tests pass a free one). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void probe(HttpExchange exchange, boolean ok, BridgeStatus s) throws IOException {
+        String body = StatusJson.MAPPER.writeValueAsString(Map.of("status", ok ? "UP" : "DOWN", "state", s.state(),
+                "lag_seconds", s.lagSeconds() == null ? "unknown" : s.lagSeconds()));
+        respond(exchange, ok ? 200 : 503, "application/json", body);
+    }
+
+    private void staticPage(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String resource = path.equals("/") ? "index.html" : path.substring(1);
+        if (resource.contains("..") || resource.contains("/")) {
+            respond(exchange, 404, "text/plain", "not found");
+            return;
+        }
+        try (InputStream in = StatusServer.class.getResourceAsStream("/status-page/" + resource)) {
+            if (in == null) {
+                respond(exchange, 404, "text/plain", "not found");
+                return;
+            }
+            String type = resource.endsWith(".js") ? "text/javascript" : resource.endsWith(".css") ? "text/css" : "text/html";
+            respond(exchange, 200, type + "; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int code, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

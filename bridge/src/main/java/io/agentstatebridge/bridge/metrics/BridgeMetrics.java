@@ -1,0 +1,79 @@
+package io.agentstatebridge.bridge.metrics;
+
+import io.agentstatebridge.bridge.engine.BridgeStats;
+import io.agentstatebridge.bridge.status.BridgeStatus;
+import io.agentstatebridge.bridge.status.StatusReporter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The bridge's figures in Prometheus form. Gauges read the status reporter's latest figures, so
+ * /metrics agrees with the status table and the page; batch distributions come from each batch.
+ */
+public final class BridgeMetrics {
+    private static final List<String> STATES = List.of("STARTING", "SNAPSHOTTING", "STREAMING", "PAUSED", "STOPPING",
+            "STOPPED", "FAILED");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public BridgeMetrics(String bridgeName, BridgeStats stats, StatusReporter status) {
+        registry.config().commonTags("bridge", bridgeName);
+        gauge("agent_state_bridge.lag", "seconds", "Now minus the newest source commit the read side reflects",
+                status, r -> nanIfNull(r.current().lagSeconds()));
+        gauge("agent_state_bridge.slot.retained.wal", "bytes", "WAL the source retains for the bridge's replication slot",
+                status, r -> nanIfNull(r.current().slot().retainedWalBytes()));
+        gauge("agent_state_bridge.slot.safe.wal.size", "bytes", "WAL that may still be written before the slot is at risk",
+                status, r -> nanIfNull(r.current().slot().safeWalSizeBytes()));
+        gauge("agent_state_bridge.slot.active", null, "1 while a process streams from the slot",
+                status, r -> r.current().slot().active() ? 1 : 0);
+        gauge("agent_state_bridge.events.applied.rate", "per_second", "Changes applied per second, last second",
+                status, r -> r.current().eventsPerSecond());
+        for (String state : STATES) {
+            Gauge.builder("agent_state_bridge.state", status, r -> state.equals(r.current().state()) ? 1 : 0)
+                    .description("1 for the state the bridge is in")
+                    .tag("state", state)
+                    .register(registry);
+        }
+        FunctionCounter.builder("agent_state_bridge.events.applied", stats, BridgeStats::changesApplied)
+                .description("Row changes applied to the read side").register(registry);
+        FunctionCounter.builder("agent_state_bridge.batches.applied", stats, BridgeStats::batchesApplied)
+                .description("Read-side transactions committed").register(registry);
+        FunctionCounter.builder("agent_state_bridge.rejected.rows", stats, BridgeStats::rejectedRows)
+                .description("Source rows the definitions cannot evaluate, counted as documented").register(registry);
+        DistributionSummary batchSize = DistributionSummary.builder("agent_state_bridge.batch.size")
+                .baseUnit("changes").description("Changes per read-side transaction")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        Timer applyTime = Timer.builder("agent_state_bridge.apply").description("Time to apply one batch, commit included")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        stats.observeBatches(result -> {
+            batchSize.record(result.changes());
+            applyTime.record(Duration.ofNanos(result.nanos()));
+        });
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private <T> void gauge(String name, String unit, String description, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).baseUnit(unit).description(description).register(registry);
+    }
+
+    private static double nanIfNull(Number value) {
+        return value == null ? Double.NaN : value.doubleValue();
+    }
+
+    /** The latest figures the gauges read, for tests comparing surfaces. */
+    static BridgeStatus current(StatusReporter status) {
+        return status.current();
+    }
+}

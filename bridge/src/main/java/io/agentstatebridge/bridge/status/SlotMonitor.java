@@ -1,0 +1,63 @@
+package io.agentstatebridge.bridge.status;
+
+import io.agentstatebridge.bridge.config.DatabaseUrl;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** Reads the replication slot's health from the source, on one connection kept open. */
+public final class SlotMonitor implements AutoCloseable {
+    private static final String QUERY = "SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint, "
+            + "wal_status, safe_wal_size FROM pg_replication_slots WHERE slot_name = ?";
+
+    private final DatabaseUrl source;
+    private final String slot;
+    private Connection connection;
+
+    public SlotMonitor(DatabaseUrl source, String slot) {
+        this.source = source;
+        this.slot = slot;
+    }
+
+    public SlotHealth read() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            Properties properties = new Properties();
+            properties.setProperty("ApplicationName", "agent-state-bridge-monitor");
+            properties.setProperty("connectTimeout", "5");
+            connection = DriverManager.getConnection(source.jdbcUrl(), properties);
+        }
+        try (PreparedStatement query = connection.prepareStatement(QUERY)) {
+            query.setString(1, slot);
+            try (ResultSet rs = query.executeQuery()) {
+                if (!rs.next()) {
+                    return new SlotHealth(false, false, null, null, null);
+                }
+                return new SlotHealth(true, rs.getBoolean(1), nullableLong(rs, 2), rs.getString(3), nullableLong(rs, 4));
+            }
+        } catch (SQLException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // closing a broken monitoring connection; the next read opens a new one
+        }
+        connection = null;
+    }
+}

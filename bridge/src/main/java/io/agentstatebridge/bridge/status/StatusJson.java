@@ -1,0 +1,49 @@
+package io.agentstatebridge.bridge.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON shape of a {@link BridgeStatus}: the status table's column names, so the page, the
+ * API and SQL speak of the same figures by the same names.
+ */
+public final class StatusJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private StatusJson() {
+    }
+
+    public static Map<String, Object> of(BridgeStatus s) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("bridge_name", s.bridgeName());
+        json.put("state", s.state());
+        json.put("lag_seconds", s.lagSeconds());
+        json.put("events_applied_total", s.eventsAppliedTotal());
+        json.put("events_per_second", s.eventsPerSecond());
+        json.put("batches_applied_total", s.batchesAppliedTotal());
+        json.put("rejected_rows_total", s.rejectedRowsTotal());
+        json.put("slot_name", s.slotName());
+        json.put("slot_active", s.slot() == SlotHealth.UNKNOWN ? null : s.slot().active());
+        json.put("slot_retained_wal_bytes", s.slot().retainedWalBytes());
+        json.put("slot_wal_status", s.slot().walStatus());
+        json.put("slot_safe_wal_size_bytes", s.slot().safeWalSizeBytes());
+        json.put("snapshot_progress", snapshotProgress(s.snapshotProgress()));
+        json.put("last_error", s.lastError());
+        json.put("started_at", s.startedAt().toString());
+        json.put("updated_at", s.at().toString());
+        return json;
+    }
+
+    public static List<Map<String, Object>> of(List<BridgeStatus> history) {
+        return history.stream().map(StatusJson::of).toList();
+    }
+
+    static Map<String, Object> snapshotProgress(Map<String, BridgeStatus.SnapshotProgress> progress) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        progress.forEach((table, p) -> json.put(table, Map.of("rows_done", p.rowsDone(), "rows_estimated", p.rowsEstimated())));
+        return json;
+    }
+}

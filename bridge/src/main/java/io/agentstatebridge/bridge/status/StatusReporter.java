@@ -1,0 +1,272 @@
+package io.agentstatebridge.bridge.status;
+
+import io.agentstatebridge.bridge.config.BridgeSettings;
+import io.agentstatebridge.bridge.engine.BridgeStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Once a second, gathers the bridge's figures into a {@link BridgeStatus}: lag from the read side,
+ * slot health from the source (every few seconds), throughput from the running totals. Writes it
+ * to the status table, keeps the last minutes for the status page, and warns when a threshold is
+ * passed. Everything that shows status reads {@link #current()}.
+ */
+public final class StatusReporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+    private static final int HISTORY_POINTS = 900;
+    private static final int SLOT_EVERY_TICKS = 5;
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+    private static final String LAG_QUERY = "SELECT lag_seconds FROM agent_state_bridge.replication_lag WHERE bridge_name = ?";
+    private static final String ESTIMATES_QUERY = "SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples, 0)::bigint "
+            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE (n.nspname, c.relname) IN (('public', 'agent_events'), ('public', 'agent_sessions'))";
+    private static final String UPSERT = "INSERT INTO agent_state_bridge.status AS s (bridge_name, state, lag_seconds, "
+            + "events_applied_total, events_per_second, batches_applied_total, rejected_rows_total, slot_name, slot_active, "
+            + "slot_retained_wal_bytes, slot_wal_status, slot_safe_wal_size_bytes, snapshot_progress, last_error, started_at, "
+            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) ON CONFLICT (bridge_name) DO UPDATE SET "
+            + "state = EXCLUDED.state, lag_seconds = EXCLUDED.lag_seconds, events_applied_total = EXCLUDED.events_applied_total, "
+            + "events_per_second = EXCLUDED.events_per_second, batches_applied_total = EXCLUDED.batches_applied_total, "
+            + "rejected_rows_total = EXCLUDED.rejected_rows_total, slot_name = EXCLUDED.slot_name, "
+            + "slot_active = EXCLUDED.slot_active, slot_retained_wal_bytes = EXCLUDED.slot_retained_wal_bytes, "
+            + "slot_wal_status = EXCLUDED.slot_wal_status, slot_safe_wal_size_bytes = EXCLUDED.slot_safe_wal_size_bytes, "
+            + "snapshot_progress = EXCLUDED.snapshot_progress, last_error = EXCLUDED.last_error, "
+            + "started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at";
+
+    private final BridgeSettings settings;
+    private final Supplier<String> state;
+    private final BridgeStats stats;
+    private final DataSource target;
+    private final SlotMonitor slots;
+    private final Instant startedAt = Instant.now();
+    private final Deque<BridgeStatus> history = new ArrayDeque<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "status-reporter");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile BridgeStatus current;
+    private SlotHealth slot = SlotHealth.UNKNOWN;
+    private Map<String, Long> snapshotEstimates = Map.of();
+    private long ticks;
+    private long lastChanges;
+    private long lastTickNanos = System.nanoTime();
+    private Instant lastLagWarning = Instant.EPOCH;
+    private Instant lastWalWarning = Instant.EPOCH;
+    private boolean slotLossReported;
+    private boolean slotSeen;
+
+    public StatusReporter(BridgeSettings settings, Supplier<String> state, BridgeStats stats, DataSource target) {
+        this.settings = settings;
+        this.state = state;
+        this.stats = stats;
+        this.target = target;
+        this.slots = new SlotMonitor(settings.source(), settings.slot());
+        this.current = new BridgeStatus(settings.name(), state.get(), null, 0, 0, 0, 0, settings.slot(), SlotHealth.UNKNOWN,
+                Map.of(), null, startedAt, startedAt);
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::reportSafely, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** The latest figures. */
+    public BridgeStatus current() {
+        return current;
+    }
+
+    /** The figures of the last minutes, oldest first, one per second. */
+    public synchronized List<BridgeStatus> history() {
+        return new ArrayList<>(history);
+    }
+
+    /** Gathers and publishes the figures now (also what the timer does every second). */
+    public void report() {
+        long now = System.nanoTime();
+        long changes = stats.changesApplied();
+        double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
+        double perSecond = (changes - lastChanges) / seconds;
+        lastChanges = changes;
+        lastTickNanos = now;
+        if (ticks++ % SLOT_EVERY_TICKS == 0) {
+            readSource();
+        }
+        BridgeStatus status = new BridgeStatus(settings.name(), state.get(), readLag(), changes, perSecond,
+                stats.batchesApplied(), stats.rejectedRows(), settings.slot(), slot, snapshotProgress(),
+                stats.lastError(), startedAt, Instant.now());
+        current = status;
+        synchronized (this) {
+            history.addLast(status);
+            while (history.size() > HISTORY_POINTS) {
+                history.removeFirst();
+            }
+        }
+        writeStatusRow(status);
+        warnOnThresholds(status);
+    }
+
+    private void reportSafely() {
+        try {
+            report();
+        } catch (RuntimeException e) {
+            LOG.warn("could not gather the bridge's status: {}", e.getMessage());
+        }
+    }
+
+    private void readSource() {
+        try {
+            slot = slots.read();
+            if (stats.activity() == BridgeStats.Activity.SNAPSHOTTING || snapshotEstimates.isEmpty()) {
+                snapshotEstimates = readEstimates();
+            }
+        } catch (SQLException e) {
+            LOG.debug("slot health unavailable: {}", e.getMessage());
+        }
+    }
+
+    private Map<String, Long> readEstimates() throws SQLException {
+        Map<String, Long> estimates = new LinkedHashMap<>();
+        try (Connection connection = java.sql.DriverManager.getConnection(settings.source().jdbcUrl());
+             PreparedStatement query = connection.prepareStatement(ESTIMATES_QUERY);
+             ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                estimates.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return estimates;
+    }
+
+    private Map<String, BridgeStatus.SnapshotProgress> snapshotProgress() {
+        if (stats.activity() != BridgeStats.Activity.SNAPSHOTTING) {
+            return Map.of();
+        }
+        Map<String, BridgeStatus.SnapshotProgress> progress = new LinkedHashMap<>();
+        stats.snapshotRows().forEach((table, rows) -> progress.put(table,
+                new BridgeStatus.SnapshotProgress(rows, Math.max(rows, snapshotEstimates.getOrDefault(table, 0L)))));
+        return progress;
+    }
+
+    private Double readLag() {
+        try (Connection connection = target.getConnection(); PreparedStatement query = connection.prepareStatement(LAG_QUERY)) {
+            query.setString(1, settings.name());
+            try (ResultSet rs = query.executeQuery()) {
+                if (rs.next()) {
+                    double lag = rs.getDouble(1);
+                    return rs.wasNull() ? null : Math.max(0, lag);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debug("lag unavailable: {}", e.getMessage());
+        }
+        return current.lagSeconds();
+    }
+
+    private void writeStatusRow(BridgeStatus s) {
+        try (Connection connection = target.getConnection(); PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
+            upsert.setString(1, s.bridgeName());
+            upsert.setString(2, s.state());
+            setNullableDouble(upsert, 3, s.lagSeconds());
+            upsert.setLong(4, s.eventsAppliedTotal());
+            upsert.setDouble(5, s.eventsPerSecond());
+            upsert.setLong(6, s.batchesAppliedTotal());
+            upsert.setLong(7, s.rejectedRowsTotal());
+            upsert.setString(8, s.slotName());
+            if (s.slot() == SlotHealth.UNKNOWN) {
+                upsert.setNull(9, Types.BOOLEAN);
+            } else {
+                upsert.setBoolean(9, s.slot().active());
+            }
+            setNullableLong(upsert, 10, s.slot().retainedWalBytes());
+            upsert.setString(11, s.slot().walStatus());
+            setNullableLong(upsert, 12, s.slot().safeWalSizeBytes());
+            upsert.setString(13, s.snapshotProgress().isEmpty() ? null : snapshotJson(s.snapshotProgress()));
+            upsert.setString(14, s.lastError());
+            upsert.setTimestamp(15, Timestamp.from(s.startedAt()));
+            upsert.setTimestamp(16, Timestamp.from(s.at()));
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            LOG.debug("status table not updated: {}", e.getMessage());
+        }
+    }
+
+    private void warnOnThresholds(BridgeStatus s) {
+        BridgeSettings.Observability limits = settings.observability();
+        Instant now = s.at();
+        if (s.lagSeconds() != null && s.lagSeconds() > limits.lagWarnSeconds()
+                && now.isAfter(lastLagWarning.plus(WARN_EVERY))) {
+            lastLagWarning = now;
+            LOG.warn("the read side is {} s behind the source (threshold {} s); applying {} events/s",
+                    Math.round(s.lagSeconds()), limits.lagWarnSeconds(), Math.round(s.eventsPerSecond()));
+        }
+        Long retained = s.slot().retainedWalBytes();
+        if (retained != null && retained > limits.retainedWalWarnBytes() && now.isAfter(lastWalWarning.plus(WARN_EVERY))) {
+            lastWalWarning = now;
+            LOG.warn("replication slot {} retains {} MB of WAL on the source (threshold {} MB): the source keeps WAL until "
+                    + "the bridge confirms it; check that the bridge is applying", s.slotName(), retained >> 20,
+                    limits.retainedWalWarnBytes() >> 20);
+        }
+        slotSeen |= s.slot().exists() && s.slot() != SlotHealth.UNKNOWN;
+        // The connector creates the slot shortly after start: only a slot once seen can be lost.
+        if (slotSeen && s.slot().lost() && !slotLossReported) {
+            slotLossReported = true;
+            LOG.error("replication slot {} is {} on the source: changes since the bridge last confirmed may be gone. "
+                    + "Stop the bridge, then restart it with a new --slot against an emptied read side (or drop its "
+                    + "agent_state_bridge.source_position row) so that it takes a fresh snapshot.", s.slotName(),
+                    s.slot().exists() ? "lost (wal_status = lost)" : "missing");
+        }
+    }
+
+    private static String snapshotJson(Map<String, BridgeStatus.SnapshotProgress> progress) {
+        try {
+            return StatusJson.MAPPER.writeValueAsString(StatusJson.snapshotProgress(progress));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void setNullableDouble(PreparedStatement statement, int index, Double value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.DOUBLE);
+        } else {
+            statement.setDouble(index, value);
+        }
+    }
+
+    private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        slots.close();
+    }
+}
