@@ -27,10 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running bridge: checks both databases, then streams the source's changes into the read
- * side until stopped. Lifecycle: NEW → STARTING → RUNNING → STOPPING → STOPPED, or FAILED.
+ * side until stopped. Lifecycle: NEW → STARTING → (STANDBY →) RUNNING → STOPPING → STOPPED, or
+ * FAILED. Several bridges may run with the same name for failover: one streams, the others wait in
+ * STANDBY and the first to get the {@link LeaderLock} takes over when the active one goes away.
  */
 public final class Bridge implements AutoCloseable {
-    public enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, FAILED }
+    public enum State { NEW, STARTING, STANDBY, RUNNING, STOPPING, STOPPED, FAILED }
 
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
 
@@ -40,7 +42,11 @@ public final class Bridge implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
+    private static final Duration TAKEOVER_SLOT_WAIT = Duration.ofSeconds(30);
+
     private HikariDataSource target;
+    private LeaderLock leaderLock;
     private StatusReporter statusReporter;
     private StatusServer statusServer;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -56,24 +62,22 @@ public final class Bridge implements AutoCloseable {
             throw new IllegalStateException("a bridge starts once; this one is " + state.get());
         }
         try {
-            new SourcePreflight(settings).run();
             TargetSetup.migrate(settings.target());
             target = readSidePool();
-            TargetOffsetStore.register(settings.name(), target);
-            ProjectionApplier applier = new ProjectionApplier(target, settings.name());
-            engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                    .using(ConnectorProperties.of(settings))
-                    .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize()))
-                    .using(this::engineFinished)
-                    .build();
-            executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
-            state.set(State.RUNNING);
-            executor.execute(engine);
             statusReporter = new StatusReporter(settings, this::stateName, stats, target);
             statusReporter.start();
             startStatusServer();
-            LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
-                    settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
+            leaderLock = new LeaderLock(settings.target(), settings.name());
+            if (acquireLeadership()) {
+                startStreaming(SourcePreflight.DEFAULT_SLOT_RELEASE_WAIT);
+            } else {
+                state.set(State.STANDBY);
+                LOG.info("bridge '{}' is standing by: another instance with this name is active; taking over when it stops",
+                        settings.name());
+                Thread standby = new Thread(this::standBy, "bridge-standby");
+                standby.setDaemon(true);
+                standby.start();
+            }
         } catch (RuntimeException e) {
             state.set(State.FAILED);
             failure.set(e);
@@ -81,6 +85,60 @@ public final class Bridge implements AutoCloseable {
             finished.countDown();
             throw e;
         }
+    }
+
+    private boolean acquireLeadership() {
+        try {
+            return leaderLock.tryAcquire();
+        } catch (java.sql.SQLException e) {
+            throw new SetupException("cannot reach the target database at " + settings.target().describe()
+                    + " to coordinate with other instances: " + e.getMessage(), e);
+        }
+    }
+
+    /** Polls for the lock until this bridge is active or asked to stop. */
+    private void standBy() {
+        try {
+            while (state.get() == State.STANDBY) {
+                Thread.sleep(STANDBY_POLL.toMillis());
+                boolean acquired;
+                try {
+                    acquired = leaderLock.tryAcquire();
+                } catch (java.sql.SQLException e) {
+                    LOG.warn("standby cannot reach the target to check the active instance: {}", e.getMessage());
+                    continue;
+                }
+                if (acquired && state.compareAndSet(State.STANDBY, State.STARTING)) {
+                    LOG.info("bridge '{}' taking over: the active instance is gone", settings.name());
+                    // The previous holder's replication connection may take a moment to be dropped.
+                    startStreaming(TAKEOVER_SLOT_WAIT);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            state.set(State.FAILED);
+            failure.set(e);
+            LOG.error("bridge '{}' could not take over: {}", settings.name(), e.getMessage());
+            releaseResources();
+            finished.countDown();
+        }
+    }
+
+    private void startStreaming(Duration slotReleaseWait) {
+        new SourcePreflight(settings, slotReleaseWait).run();
+        TargetOffsetStore.register(settings.name(), target);
+        ProjectionApplier applier = new ProjectionApplier(target, settings.name());
+        engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+                .using(ConnectorProperties.of(settings))
+                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize()))
+                .using(this::engineFinished)
+                .build();
+        executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
+        state.set(State.RUNNING);
+        executor.execute(engine);
+        LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
+                settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
     }
 
     public State state() {
@@ -160,6 +218,8 @@ public final class Bridge implements AutoCloseable {
         try {
             if (engine != null) {
                 engine.close();
+            } else {
+                finished.countDown(); // a standby has no stream to end
             }
             finished.await(60, TimeUnit.SECONDS);
         } catch (IOException e) {
@@ -224,6 +284,9 @@ public final class Bridge implements AutoCloseable {
         if (statusReporter != null) {
             statusReporter.report(); // the final state, for the status table
             statusReporter.close();
+        }
+        if (leaderLock != null) {
+            leaderLock.close();
         }
         TargetOffsetStore.unregister(settings.name());
         if (target != null) {

@@ -107,7 +107,7 @@ public final class StatusReporter implements AutoCloseable {
         double perSecond = (changes - lastChanges) / seconds;
         lastChanges = changes;
         lastTickNanos = now;
-        if (ticks++ % SLOT_EVERY_TICKS == 0) {
+        if (ticks++ % SLOT_EVERY_TICKS == 0 || !slotSeen) {
             readSource();
         }
         BridgeStatus status = new BridgeStatus(settings.name(), state.get(), readLag(), changes, perSecond,
@@ -120,7 +120,9 @@ public final class StatusReporter implements AutoCloseable {
                 history.removeFirst();
             }
         }
-        writeStatusRow(status);
+        if (!"STANDBY".equals(status.state())) {
+            writeStatusRow(status); // the row describes the active instance; a standby only serves its own HTTP
+        }
         warnOnThresholds(status);
     }
 
