@@ -21,12 +21,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Events per second. Default: ${DEFAULT-VALUE}.")
     double rate;
 
+    @Option(names = "--http-port", defaultValue = "9187", description = "Port of the status page; 0 turns it off. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Demo demo = new Demo(new Demo.DemoSettings(agents, rate, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(3)),
+        Demo demo = new Demo(new Demo.DemoSettings(agents, rate, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(3), httpPort),
                 spec.commandLine().getOut());
         Thread main = Thread.currentThread();
         Thread stopper = new Thread(() -> {

@@ -37,7 +37,7 @@ public final class Demo {
     }
 
     /** How the demo runs. A zero duration runs until {@link #stop()} (Ctrl-C). */
-    public record DemoSettings(int agents, double eventsPerSecond, Duration duration, Duration reportEvery) {
+    public record DemoSettings(int agents, double eventsPerSecond, Duration duration, Duration reportEvery, int httpPort) {
     }
 
     public void stop() {
@@ -60,11 +60,15 @@ public final class Demo {
                     source.redacted(), target.redacted(), postgres.getPort());
 
             BridgeSettings bridgeSettings = new BridgeSettings(source, target, "agent_state_bridge",
-                    "agent_state_bridge", "agent_state_bridge", 2048);
+                    "agent_state_bridge", "agent_state_bridge", 2048,
+                    BridgeSettings.Observability.HTTP_OFF.withHttpPort(settings.httpPort()));
             try (Bridge bridge = new Bridge(bridgeSettings);
                  LoadGenerator fleet = new LoadGenerator(source, new LoadGenerator.LoadSettings(
                          settings.agents(), settings.eventsPerSecond(), settings.duration(), 4, 7))) {
                 bridge.start();
+                if (bridge.httpPort() > 0) {
+                    out.printf("status page: http://127.0.0.1:%d/  (also /metrics, /health/ready)%n", bridge.httpPort());
+                }
                 out.printf("bridge running; %d simulated agents writing %.0f events/s%s%n", settings.agents(),
                         settings.eventsPerSecond(), settings.duration().isZero() ? " until Ctrl-C"
                                 : " for " + settings.duration().toSeconds() + " s");

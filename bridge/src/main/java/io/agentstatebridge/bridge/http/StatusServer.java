@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.agentstatebridge.bridge.metrics.BridgeMetrics;
 import io.agentstatebridge.bridge.status.BridgeStatus;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
@@ -26,6 +28,11 @@ public final class StatusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
 
     private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "status-http");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * @param ready whether the bridge should receive traffic (streaming with lag under threshold)
@@ -33,27 +40,43 @@ public final class StatusServer implements AutoCloseable {
     public StatusServer(String bind, int port, StatusReporter status, BridgeMetrics metrics,
                         Predicate<BridgeStatus> live, Predicate<BridgeStatus> ready) throws IOException {
         server = HttpServer.create(new InetSocketAddress(bind, port), 16);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread thread = new Thread(r, "status-http");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.createContext("/metrics", exchange -> respond(exchange, 200,
+        server.setExecutor(executor);
+        route("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-        server.createContext("/health/live", exchange -> probe(exchange, live.test(status.current()), status.current()));
-        server.createContext("/health/ready", exchange -> probe(exchange, ready.test(status.current()), status.current()));
-        server.createContext("/api/status", exchange -> respond(exchange, 200, "application/json",
+        route("/health/live", exchange -> probe(exchange, live.test(status.current()), status.current()));
+        route("/health/ready", exchange -> probe(exchange, ready.test(status.current()), status.current()));
+        route("/api/status", exchange -> respond(exchange, 200, "application/json",
                 StatusJson.MAPPER.writeValueAsString(StatusJson.of(status.current()))));
-        server.createContext("/api/history", exchange -> respond(exchange, 200, "application/json",
+        route("/api/history", exchange -> respond(exchange, 200, "application/json",
                 StatusJson.MAPPER.writeValueAsString(StatusJson.of(status.history()))));
-        server.createContext("/", this::staticPage);
+        route("/", this::staticPage);
         server.start();
         LOG.info("status page, /metrics and /health on http://{}:{}/", bind, server.getAddress().getPort());
     }
 
-    /** The port actually bound (useful when asked for port 0... which disables; tests pass a free one). */
+    /** The port bound. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Read-only GETs; a handler's failure becomes a 500 and a log line, not a dropped connection. */
+    private void route(String path, HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod())) {
+                    respond(exchange, 405, "text/plain", "only GET");
+                    return;
+                }
+                handler.handle(exchange);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("answering {} failed: {}", exchange.getRequestURI(), e.getMessage());
+                try {
+                    respond(exchange, 500, "text/plain", "internal error");
+                } catch (IOException | RuntimeException ignored) {
+                    // the response was already under way; the client sees a cut connection
+                }
+            }
+        });
     }
 
     private void probe(HttpExchange exchange, boolean ok, BridgeStatus s) throws IOException {
@@ -74,7 +97,8 @@ public final class StatusServer implements AutoCloseable {
                 respond(exchange, 404, "text/plain", "not found");
                 return;
             }
-            String type = resource.endsWith(".js") ? "text/javascript" : resource.endsWith(".css") ? "text/css" : "text/html";
+            String type = resource.endsWith(".js") ? "text/javascript" : resource.endsWith(".css") ? "text/css"
+                    : resource.endsWith(".html") ? "text/html" : "application/octet-stream";
             respond(exchange, 200, type + "; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
@@ -92,5 +116,6 @@ public final class StatusServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -1,7 +1,7 @@
 package io.agentstatebridge.bridge.metrics;
 
 import io.agentstatebridge.bridge.engine.BridgeStats;
-import io.agentstatebridge.bridge.status.BridgeStatus;
+import io.agentstatebridge.bridge.status.SlotHealth;
 import io.agentstatebridge.bridge.status.StatusReporter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -32,8 +32,9 @@ public final class BridgeMetrics {
                 status, r -> nanIfNull(r.current().slot().retainedWalBytes()));
         gauge("agent_state_bridge.slot.safe.wal.size", "bytes", "WAL that may still be written before the slot is at risk",
                 status, r -> nanIfNull(r.current().slot().safeWalSizeBytes()));
-        gauge("agent_state_bridge.slot.active", null, "1 while a process streams from the slot",
-                status, r -> r.current().slot().active() ? 1 : 0);
+        gauge("agent_state_bridge.slot.active", null, "1 while a process streams from the slot, NaN when unknown",
+                status, r -> r.current().slot() == SlotHealth.UNKNOWN || !r.current().slot().exists() ? Double.NaN
+                        : r.current().slot().active() ? 1 : 0);
         gauge("agent_state_bridge.events.applied.rate", "per_second", "Changes applied per second, last second",
                 status, r -> r.current().eventsPerSecond());
         for (String state : STATES) {
@@ -42,12 +43,20 @@ public final class BridgeMetrics {
                     .tag("state", state)
                     .register(registry);
         }
-        FunctionCounter.builder("agent_state_bridge.events.applied", stats, BridgeStats::changesApplied)
+        // Totals come from the same once-a-second figures as everything else, so /metrics, the status
+        // table and the page agree to the tick.
+        FunctionCounter.builder("agent_state_bridge.events.applied", status, r -> r.current().eventsAppliedTotal())
                 .description("Row changes applied to the read side").register(registry);
-        FunctionCounter.builder("agent_state_bridge.batches.applied", stats, BridgeStats::batchesApplied)
+        FunctionCounter.builder("agent_state_bridge.batches.applied", status, r -> r.current().batchesAppliedTotal())
                 .description("Read-side transactions committed").register(registry);
-        FunctionCounter.builder("agent_state_bridge.rejected.rows", stats, BridgeStats::rejectedRows)
+        FunctionCounter.builder("agent_state_bridge.rejected.rows", status, r -> r.current().rejectedRowsTotal())
                 .description("Source rows the definitions cannot evaluate, counted as documented").register(registry);
+        for (String walStatus : List.of("reserved", "extended", "unreserved", "lost")) {
+            Gauge.builder("agent_state_bridge.slot.wal.status", status, r -> walStatus.equals(r.current().slot().walStatus()) ? 1 : 0)
+                    .description("1 for the slot's wal_status as the source reports it; lost means changes are gone")
+                    .tag("wal_status", walStatus)
+                    .register(registry);
+        }
         DistributionSummary batchSize = DistributionSummary.builder("agent_state_bridge.batch.size")
                 .baseUnit("changes").description("Changes per read-side transaction")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -70,10 +79,5 @@ public final class BridgeMetrics {
 
     private static double nanIfNull(Number value) {
         return value == null ? Double.NaN : value.doubleValue();
-    }
-
-    /** The latest figures the gauges read, for tests comparing surfaces. */
-    static BridgeStatus current(StatusReporter status) {
-        return status.current();
     }
 }
