@@ -61,8 +61,10 @@ class StatusPageBrowserIT {
                 // A few seconds of history, so the charts have points from /api/history alone.
                 await().atMost(Duration.ofSeconds(45)).until(() -> {
                     BridgeStatus s = bridge.status().current();
-                    return "STREAMING".equals(s.state()) && s.eventsAppliedTotal() > 0 && s.lagSeconds() != null
-                            && bridge.status().history().size() >= 3;
+                    // every chart needs points: lag and slot figures arrive a few ticks after start
+                    long withAllFigures = bridge.status().history().stream()
+                            .filter(h -> h.lagSeconds() != null && h.slot().retainedWalBytes() != null).count();
+                    return "STREAMING".equals(s.state()) && s.eventsAppliedTotal() > 0 && withAllFigures >= 3;
                 });
                 String url = "http://127.0.0.1:" + bridge.httpPort() + "/";
 
