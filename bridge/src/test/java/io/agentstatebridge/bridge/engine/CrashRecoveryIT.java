@@ -2,15 +2,12 @@ package io.agentstatebridge.bridge.engine;
 
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
-import io.agentstatebridge.projections.testing.RandomChanges;
-import io.agentstatebridge.projections.testing.RecordingSource;
+import io.agentstatebridge.bridge.testing.SourceChurn;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,11 +34,7 @@ class CrashRecoveryIT {
                     + "(ARRAY['message_received','tool_called','decision_made','error_occurred','session_ended'])[i % 5 + 1], "
                     + "jsonb_build_object('token_count', i % 300), now() - i * interval '1 ms' FROM generate_series(1, 40000) i");
         }
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> write(databases, new Random(seed + 1), writing, writerFailure), "source-writer");
-        writer.start();
-        try {
+        try (SourceChurn writer = new SourceChurn(databases, seed + 1, 2, 20).start()) {
             for (int kill = 1; kill <= KILLS; kill++) {
                 long appliedBefore = appliedBatches(databases);
                 try (BridgeProcess bridge = BridgeProcess.start("crash-run-" + kill, runArguments(databases))) {
@@ -53,9 +46,7 @@ class CrashRecoveryIT {
                     bridge.kill();
                 }
             }
-            writing.set(false);
-            writer.join();
-            assertThat(writerFailure.get()).isNull();
+            writer.stop();
 
             try (BridgeProcess bridge = BridgeProcess.start("crash-run-final", runArguments(databases))) {
                 String differences = databases.verifyDifferences(Duration.ofSeconds(120));
@@ -65,9 +56,6 @@ class CrashRecoveryIT {
             }
         } catch (AssertionError | Exception e) {
             throw new AssertionError("crash test failed; replay with -Dbridge.seed=" + seed, e);
-        } finally {
-            writing.set(false);
-            writer.join();
         }
     }
 
@@ -83,26 +71,6 @@ class CrashRecoveryIT {
                     "SELECT COALESCE(sum(batches_applied), 0) FROM agent_state_bridge.source_position");
         } catch (Exception e) {
             return 0; // the read-side schema appears when the first bridge starts
-        }
-    }
-
-    private static void write(BridgeDatabases databases, Random random, AtomicBoolean writing, AtomicReference<Throwable> failure) {
-        try (Connection source = databases.openSource()) {
-            RecordingSource recording = new RecordingSource(source);
-            RandomChanges changes = new RandomChanges(recording, random, 2);
-            source.setAutoCommit(false);
-            while (writing.get()) {
-                int size = 1 + random.nextInt(20);
-                for (int i = 0; i < size; i++) {
-                    changes.next();
-                }
-                source.commit();
-                recording.drain(); // only the source's state matters here
-                Thread.sleep(random.nextInt(3));
-            }
-            source.commit();
-        } catch (Throwable e) {
-            failure.set(e);
         }
     }
 }

@@ -2,15 +2,10 @@ package io.agentstatebridge.bridge.engine;
 
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
-import io.agentstatebridge.projections.testing.RandomChanges;
-import io.agentstatebridge.projections.testing.RecordingSource;
+import io.agentstatebridge.bridge.testing.SourceChurn;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
 import java.time.Duration;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,10 +21,8 @@ class FailoverIT {
     void standbyTakesOverWithinTenSecondsWhenTheActiveBridgeIsKilled() throws Exception {
         long seed = Long.getLong("bridge.seed", System.nanoTime());
         BridgeDatabases databases = new BridgeDatabases("failover");
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> write(databases, new Random(seed), writing, writerFailure), "source-writer");
-        try (BridgeProcess first = BridgeProcess.start("failover-first", arguments(databases))) {
+        try (SourceChurn writer = new SourceChurn(databases, seed, 0, 10);
+             BridgeProcess first = BridgeProcess.start("failover-first", arguments(databases))) {
             await("first bridge streaming").atMost(Duration.ofSeconds(90))
                     .until(() -> first.output().contains("streaming from") || !first.isAlive());
             try (BridgeProcess second = BridgeProcess.start("failover-second", arguments(databases))) {
@@ -49,17 +42,10 @@ class FailoverIT {
                 assertThat(takeoverSeconds).isLessThan(10.0);
 
                 Thread.sleep(2_000);
-                writing.set(false);
-                writer.join();
-                assertThat(writerFailure.get()).isNull();
+                writer.stop();
                 assertThat(databases.verifyDifferences(Duration.ofSeconds(120)))
                         .as("read side vs definitions after failover (seed %d)", seed).isNull();
                 assertThat(second.terminate()).isZero();
-            }
-        } finally {
-            writing.set(false);
-            if (writer.isAlive()) {
-                writer.join();
             }
         }
     }
@@ -68,23 +54,5 @@ class FailoverIT {
         return new String[] {"run", "--source-url", databases.source().jdbcUrl(), "--target-url", databases.target().jdbcUrl(),
                 "--name", databases.name(), "--slot", databases.name(), "--publication", databases.name(),
                 "--max-batch-size", "128", "--http-port", "0"};
-    }
-
-    private static void write(BridgeDatabases databases, Random random, AtomicBoolean writing, AtomicReference<Throwable> failure) {
-        try (Connection source = databases.openSource()) {
-            RecordingSource recording = new RecordingSource(source);
-            RandomChanges changes = new RandomChanges(recording, random, 0);
-            source.setAutoCommit(false);
-            while (writing.get()) {
-                for (int i = 0, size = 1 + random.nextInt(10); i < size; i++) {
-                    changes.next();
-                }
-                source.commit();
-                recording.drain();
-                Thread.sleep(2);
-            }
-        } catch (Throwable e) {
-            failure.set(e);
-        }
     }
 }
