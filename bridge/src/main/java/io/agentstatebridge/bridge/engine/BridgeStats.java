@@ -3,7 +3,6 @@ package io.agentstatebridge.bridge.engine;
 import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.change.SourcePosition;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +25,6 @@ public final class BridgeStats {
     private final AtomicLong rejectedRows = new AtomicLong();
     private final AtomicLong applyNanos = new AtomicLong();
     private final AtomicReference<SourcePosition> lastPosition = new AtomicReference<>();
-    private final AtomicReference<Instant> lastAppliedAt = new AtomicReference<>();
 
     void recordBatch(ApplyResult result, SourcePosition position) {
         changesApplied.addAndGet(result.changes());
@@ -34,7 +32,6 @@ public final class BridgeStats {
         rejectedRows.addAndGet(result.rejectedRows());
         applyNanos.addAndGet(result.nanos());
         lastPosition.set(position);
-        lastAppliedAt.set(Instant.now());
         batchObservers.forEach(observer -> observer.accept(result));
     }
 
@@ -91,7 +88,4 @@ public final class BridgeStats {
         return lastPosition.get();
     }
 
-    public Instant lastAppliedAt() {
-        return lastAppliedAt.get();
-    }
 }

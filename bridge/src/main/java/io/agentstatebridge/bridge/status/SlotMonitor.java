@@ -7,10 +7,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 
-/** Reads the replication slot's health from the source, on one connection kept open. */
+/** Reads the replication slot's health and the tables' size estimates from the source, on one connection kept open. */
 public final class SlotMonitor implements AutoCloseable {
+    private static final String ESTIMATES_QUERY = "SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples, 0)::bigint "
+            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE (n.nspname, c.relname) IN (('public', 'agent_events'), ('public', 'agent_sessions'))";
     private static final String QUERY = "SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint, "
             + "wal_status, safe_wal_size FROM pg_replication_slots WHERE slot_name = ?";
 
@@ -24,13 +29,7 @@ public final class SlotMonitor implements AutoCloseable {
     }
 
     public SlotHealth read() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            Properties properties = new Properties();
-            properties.setProperty("ApplicationName", "agent-state-bridge-monitor");
-            properties.setProperty("connectTimeout", "5");
-            connection = DriverManager.getConnection(source.jdbcUrl(), properties);
-        }
-        try (PreparedStatement query = connection.prepareStatement(QUERY)) {
+        try (PreparedStatement query = connection().prepareStatement(QUERY)) {
             query.setString(1, slot);
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {
@@ -42,6 +41,30 @@ public final class SlotMonitor implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The planner's row estimates of the source tables: the denominators of snapshot progress. */
+    public Map<String, Long> estimatedRows() throws SQLException {
+        Map<String, Long> estimates = new LinkedHashMap<>();
+        try (PreparedStatement query = connection().prepareStatement(ESTIMATES_QUERY); ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                estimates.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            close();
+            throw e;
+        }
+        return estimates;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            Properties properties = new Properties();
+            properties.setProperty("ApplicationName", "agent-state-bridge-monitor");
+            properties.setProperty("connectTimeout", "5");
+            connection = DriverManager.getConnection(source.jdbcUrl(), properties);
+        }
+        return connection;
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

@@ -37,9 +37,6 @@ public final class StatusReporter implements AutoCloseable {
     private static final int SLOT_EVERY_TICKS = 5;
     private static final Duration WARN_EVERY = Duration.ofMinutes(1);
     private static final String LAG_QUERY = "SELECT lag_seconds FROM agent_state_bridge.replication_lag WHERE bridge_name = ?";
-    private static final String ESTIMATES_QUERY = "SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples, 0)::bigint "
-            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            + "WHERE (n.nspname, c.relname) IN (('public', 'agent_events'), ('public', 'agent_sessions'))";
     private static final String UPSERT = "INSERT INTO agent_state_bridge.status AS s (bridge_name, state, lag_seconds, "
             + "events_applied_total, events_per_second, batches_applied_total, rejected_rows_total, slot_name, slot_active, "
             + "slot_retained_wal_bytes, slot_wal_status, slot_safe_wal_size_bytes, snapshot_progress, last_error, started_at, "
@@ -138,24 +135,13 @@ public final class StatusReporter implements AutoCloseable {
         try {
             slot = slots.read();
             if (stats.activity() == BridgeStats.Activity.SNAPSHOTTING || snapshotEstimates.isEmpty()) {
-                snapshotEstimates = readEstimates();
+                snapshotEstimates = slots.estimatedRows();
             }
         } catch (SQLException e) {
             LOG.debug("slot health unavailable: {}", e.getMessage());
         }
     }
 
-    private Map<String, Long> readEstimates() throws SQLException {
-        Map<String, Long> estimates = new LinkedHashMap<>();
-        try (Connection connection = java.sql.DriverManager.getConnection(settings.source().jdbcUrl());
-             PreparedStatement query = connection.prepareStatement(ESTIMATES_QUERY);
-             ResultSet rs = query.executeQuery()) {
-            while (rs.next()) {
-                estimates.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return estimates;
-    }
 
     private Map<String, BridgeStatus.SnapshotProgress> snapshotProgress() {
         if (stats.activity() != BridgeStats.Activity.SNAPSHOTTING) {
