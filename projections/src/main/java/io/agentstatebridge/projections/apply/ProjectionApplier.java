@@ -75,7 +75,7 @@ public final class ProjectionApplier {
                     execute(connection, "TRUNCATE public.agent_current_state");
                     execute(connection, rebuildCurrentState);
                 }
-                savePosition(connection, batch.position(), batch.changes().size());
+                savePosition(connection, batch.position(), batch.changes().size(), batch.snapshotPart());
                 connection.commit();
                 long nanos = System.nanoTime() - started;
                 LOG.debug("applied {} changes ({} rows) in {} ms", batch.changes().size(), rowsTouched, nanos / 1_000_000);
@@ -141,17 +141,22 @@ public final class ProjectionApplier {
         }
     }
 
-    private void savePosition(Connection connection, SourcePosition position, int changes) throws SQLException {
+    private void savePosition(Connection connection, SourcePosition position, int changes,
+                              ChangeBatch.SnapshotPart snapshotPart) throws SQLException {
+        String lsn = position.lsn() == 0 ? null : Lsn.format(position.lsn());
+        VisibleLsnChange visible = VisibleLsnChange.of(snapshotPart);
         try (PreparedStatement save = connection.prepareStatement(savePosition)) {
             save.setString(1, bridgeName);
             save.setString(2, position.offset());
-            save.setString(3, position.lsn() == 0 ? null : Lsn.format(position.lsn()));
+            save.setString(3, lsn);
             if (position.committedAt() == null) {
                 save.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
             } else {
                 save.setTimestamp(4, Timestamp.from(position.committedAt()));
             }
             save.setLong(5, changes);
+            save.setString(6, visible == VisibleLsnChange.ADVANCE ? lsn : null);
+            save.setString(7, visible.sqlName());
             save.executeUpdate();
         }
     }
