@@ -26,7 +26,7 @@ EXPOSE 9187
 # reason to call the container unhealthy. The snapshot of a large source may take a while: hence the start period.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS -o /dev/null "http://127.0.0.1:${BRIDGE_HTTP_PORT:-9187}/health/live" || exit 1
-# The heap follows the container's memory limit; running out of memory ends the process so that it is restarted
-# rather than left limping.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/agent-state-bridge.jar"]
+# The heap follows the container's memory limit, leaving half of it to the connector's classes, threads and buffers;
+# running out of memory ends the process so that it is restarted rather than left limping.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/agent-state-bridge.jar"]
 CMD ["run"]

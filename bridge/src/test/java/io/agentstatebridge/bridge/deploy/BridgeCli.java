@@ -53,17 +53,14 @@ final class BridgeCli {
 
     /** The fallback of an option that defaults from a variable: "9187" for run's --http-port. */
     String fallbackDefault(String subcommand, String option) {
-        OptionSpec spec = subcommand(subcommand).getCommandSpec().findOption(option);
-        if (spec == null) {
-            throw new AssertionError("`" + subcommand + "` has no option " + option);
-        }
-        Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(spec.defaultValue()));
-        return matcher.matches() && matcher.group(2) != null ? matcher.group(2) : String.valueOf(spec.defaultValue());
+        String written = option(subcommand, option).defaultValue();
+        Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(written));
+        return matcher.matches() && matcher.group(2) != null ? matcher.group(2) : written;
     }
 
     /** The variable an option defaults from ("BRIDGE_HTTP_PORT" for run's --http-port). */
     String variableOf(String subcommand, String option) {
-        Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(subcommand(subcommand).getCommandSpec().findOption(option).defaultValue()));
+        Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(option(subcommand, option).defaultValue()));
         if (!matcher.matches()) {
             throw new AssertionError("`" + subcommand + " " + option + "` does not default from a variable");
         }
@@ -86,6 +83,14 @@ final class BridgeCli {
             throw new AssertionError("the jar has no command '" + name + "'; its commands are " + subcommands());
         }
         return subcommand;
+    }
+
+    private OptionSpec option(String subcommand, String name) {
+        OptionSpec option = subcommand(subcommand).getCommandSpec().findOption(name);
+        if (option == null) {
+            throw new AssertionError("`" + subcommand + "` has no option " + name);
+        }
+        return option;
     }
 
     private static Set<String> loggingVariables() {
