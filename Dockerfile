@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The bridge as an image: `docker build -t agent-state-bridge .` then
 # `docker run agent-state-bridge run|migrate|status|verify|loadgen ...`, configured with BRIDGE_* variables.
-# docker-compose.yml uses it; DeploymentFilesTest keeps the two consistent with the code.
+# docker-compose.yml uses it; the tests in bridge/src/test/java/io/agentstatebridge/bridge/deploy/ keep both consistent with the code.
 
 # Stage 1: the shaded jar. Tests are skipped: they need PostgreSQL servers, which an image build has no business
 # starting; they run in `mvn verify`.
