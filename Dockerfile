@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# The bridge as an image: `docker build -t agent-state-bridge .` then
+# `docker run agent-state-bridge run|migrate|status|verify|loadgen ...`, configured with BRIDGE_* variables.
+# docker-compose.yml uses it; the tests in bridge/src/test/java/io/agentstatebridge/bridge/deploy/ keep both consistent with the code.
+
+# Stage 1: the shaded jar. Tests are skipped: they need PostgreSQL servers, which an image build has no business
+# starting; they run in `mvn verify`.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY sql sql
+COPY projections projections
+COPY bridge bridge
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl bridge -am package -DskipTests
+
+# Stage 2: a JRE and the jar, run by an unprivileged user.
+FROM eclipse-temurin:17-jre
+RUN groupadd --system bridge && useradd --system --gid bridge --home-dir /app --no-create-home bridge
+WORKDIR /app
+COPY --from=build /src/bridge/target/agent-state-bridge.jar /app/agent-state-bridge.jar
+USER bridge
+# Inside a container the status page, /metrics and /health must be reachable from other containers.
+ENV BRIDGE_HTTP_BIND=0.0.0.0
+EXPOSE 9187
+# /health/live fails only once the bridge has FAILED; /health/ready also while it catches up, which is no
+# reason to call the container unhealthy. The snapshot of a large source may take a while: hence the start period.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${BRIDGE_HTTP_PORT:-9187}/health/live" || exit 1
+# The heap follows the container's memory limit, leaving half of it to the connector's classes, threads and buffers;
+# running out of memory ends the process so that it is restarted rather than left limping.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/agent-state-bridge.jar"]
+CMD ["run"]

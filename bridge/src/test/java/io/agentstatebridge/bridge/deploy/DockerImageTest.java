@@ -1,0 +1,120 @@
+package io.agentstatebridge.bridge.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Dockerfile builds the jar Maven builds, runs it the way the compose services expect, and probes it. */
+class DockerImageTest {
+    private static final Pattern HEALTH_URL = Pattern.compile(
+            "http://(?:127\\.0\\.0\\.1|localhost):(?:\\$\\{(\\w+):-(\\d+)}|(\\d+))/health/(live|ready)");
+
+    private final Deployment deployment = new Deployment();
+    private final Dockerfile dockerfile = deployment.dockerfile;
+
+    @Test
+    void composeServicesUsingTheImageBuildIt() {
+        ComposeFile compose = deployment.compose;
+        assertThat(deployment.bridgeImageServices()).as("services built from the repository's Dockerfile").isNotEmpty();
+        String image = compose.service(deployment.bridgeService()).path("image").asText();
+        for (String service : compose.serviceNames()) {
+            if (!image.isEmpty() && image.equals(compose.service(service).path("image").asText())) {
+                assertThat(compose.buildsRepositoryImage(service))
+                        .as("service '%s' uses image %s: it must build it from the repository root's Dockerfile", service, image)
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void imageRunsTheShadedJarTheBuildStageBuilds() {
+        Dockerfile.Stage runtime = dockerfile.finalStage();
+        List<String> entrypoint = runtime.last("ENTRYPOINT").flatMap(Dockerfile.Instruction::execForm)
+                .orElseThrow(() -> new AssertionError(Dockerfile.PATH + " needs an exec-form ENTRYPOINT [\"java\", ..., \"-jar\", ...]"));
+        int jarFlag = entrypoint.indexOf("-jar");
+        assertThat(jarFlag).as("ENTRYPOINT %s runs a jar", entrypoint).isNotNegative().isLessThan(entrypoint.size() - 1);
+        String runJar = entrypoint.get(jarFlag + 1);
+
+        Optional<String[]> copy = runtime.all("COPY").stream().map(c -> c.arguments().split("\\s+"))
+                .filter(a -> a[0].startsWith("--from=") && a[a.length - 1].equals(runJar)).findFirst();
+        assertThat(copy).as("%s must COPY --from=<build stage> the shaded jar to %s, which ENTRYPOINT runs", Dockerfile.PATH, runJar)
+                .isPresent();
+        Dockerfile.Stage build = dockerfile.stage(copy.get()[0].substring("--from=".length()));
+        String workdir = build.last("WORKDIR").map(Dockerfile.Instruction::arguments).orElse("/");
+        String builtJar = workdir.replaceAll("/?$", "/") + "bridge/target/" + deployment.shadedJarName();
+        assertThat(copy.get()[copy.get().length - 2]).as("the jar copied from the build stage, where Maven builds it").isEqualTo(builtJar);
+
+        assertThat(build.image()).as("build stage image").startsWith("maven:3.9-eclipse-temurin-17");
+        assertThat(build.all("RUN")).as("the build stage runs `mvn ... package -DskipTests`")
+                .anyMatch(run -> run.arguments().contains("mvn") && run.arguments().contains(" package")
+                        && run.arguments().contains("-DskipTests"));
+        assertThat(runtime.image()).as("runtime stage image").startsWith("eclipse-temurin:17-jre");
+    }
+
+    @Test
+    void imageRunsUnprivileged() {
+        String user = dockerfile.finalStage().last("USER").map(Dockerfile.Instruction::arguments).orElse("root");
+        assertThat(user.split(":")[0]).as("%s must switch to an unprivileged USER", Dockerfile.PATH).isNotIn("root", "0");
+    }
+
+    @Test
+    void imageExposesAndProbesTheBridgesHttpPort() {
+        BridgeCli cli = deployment.cli;
+        String port = cli.fallbackDefault("run", "--http-port");
+        assertThat(dockerfile.finalStage().all("EXPOSE").stream().flatMap(e -> Stream.of(e.arguments().split("\\s+"))))
+                .as("%s must EXPOSE run's default --http-port", Dockerfile.PATH).contains(port);
+
+        String probe = deployment.imageHealthcheck().orElseThrow(() -> new AssertionError(Dockerfile.PATH + " needs a HEALTHCHECK"));
+        Matcher url = HEALTH_URL.matcher(probe);
+        assertThat(url.find()).as("HEALTHCHECK %s must request /health/live or /health/ready on the bridge's port", probe).isTrue();
+        if (url.group(1) != null) {
+            assertThat(url.group(1)).as("the variable HEALTHCHECK takes the port from").isEqualTo(cli.variableOf("run", "--http-port"));
+            assertThat(url.group(2)).as("the port HEALTHCHECK falls back to").isEqualTo(port);
+        } else {
+            assertThat(url.group(3)).as("the port HEALTHCHECK probes").isEqualTo(port);
+        }
+    }
+
+    @Test
+    void dockerignoreKeepsBuildOutputOutAndSourcesIn() {
+        List<String> patterns = deployment.files.text(".dockerignore").lines().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        List<String> sources = dockerfile.stages().stream().flatMap(stage -> stage.all("COPY").stream())
+                .filter(copy -> !copy.arguments().contains("--from="))
+                .map(copy -> Arrays.stream(copy.arguments().split("\\s+")).filter(a -> !a.startsWith("--")).toList())
+                .flatMap(arguments -> arguments.subList(0, arguments.size() - 1).stream()).toList();
+        assertThat(sources).as("what the Dockerfile copies from the build context").isNotEmpty();
+        for (String source : sources) {
+            assertThat(ignored(patterns, source)).as(".dockerignore leaves out %s, which the Dockerfile copies", source).isFalse();
+        }
+        assertThat(ignored(patterns, "bridge/target/" + deployment.shadedJarName()))
+                .as(".dockerignore must leave out local build output (**/target), so that no stale jar reaches the image")
+                .isTrue();
+    }
+
+    /** Docker's rule: the last pattern matching the path or a directory above it decides. */
+    private static boolean ignored(List<String> patterns, String path) {
+        boolean ignored = false;
+        for (String pattern : patterns) {
+            boolean negated = pattern.startsWith("!");
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + (negated ? pattern.substring(1) : pattern));
+            for (Path p = Path.of(path); p != null; p = p.getParent()) {
+                if (matcher.matches(p)) {
+                    ignored = !negated;
+                    break;
+                }
+            }
+        }
+        return ignored;
+    }
+}
