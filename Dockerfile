@@ -11,6 +11,7 @@ COPY pom.xml ./
 COPY sql sql
 COPY projections projections
 COPY bridge bridge
+COPY client client
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl bridge -am package -DskipTests
 
 # Stage 2: a JRE and the jar, run by an unprivileged user.

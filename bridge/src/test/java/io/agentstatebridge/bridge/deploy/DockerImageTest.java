@@ -62,6 +62,18 @@ class DockerImageTest {
     }
 
     @Test
+    void buildStageCopiesEveryModuleOfTheParentPom() throws java.io.IOException {
+        // Maven refuses to build any module, even with -pl, when one listed in the parent pom is missing.
+        String parentPom = java.nio.file.Files.readString(deployment.files.root().resolve("pom.xml"));
+        List<String> modules = Pattern.compile("<module>([^<]+)</module>").matcher(parentPom).results()
+                .map(m -> m.group(1)).toList();
+        Dockerfile.Stage build = dockerfile.stages().get(0);
+        List<String> copied = build.all("COPY").stream().map(c -> c.arguments().split("\\s+")[0]).toList();
+        assertThat(copied).as("%s's build stage must COPY every module the parent pom lists", Dockerfile.PATH)
+                .containsAll(modules);
+    }
+
+    @Test
     void imageRunsUnprivileged() {
         String user = dockerfile.finalStage().last("USER").map(Dockerfile.Instruction::arguments).orElse("root");
         assertThat(user.split(":")[0]).as("%s must switch to an unprivileged USER", Dockerfile.PATH).isNotIn("root", "0");
