@@ -58,6 +58,9 @@ public final class Demo {
             SchemaMigrations.migrateWriteSide(sourceDataSource);
             out.printf("write side: %s%nread side:  %s   (connect with psql -h localhost -p %d -U postgres agents_read)%n",
                     source.redacted(), target.redacted(), postgres.getPort());
+            out.printf("an agent of your own, with read-your-writes (needs python3-psycopg2):%n"
+                    + "  python3 examples/python/agent_loop.py --source postgresql://postgres@localhost:%1$d/agents "
+                    + "--target postgresql://postgres@localhost:%1$d/agents_read%n", postgres.getPort());
 
             BridgeSettings bridgeSettings = new BridgeSettings(source, target, "agent_state_bridge",
                     "agent_state_bridge", "agent_state_bridge", 2048,
