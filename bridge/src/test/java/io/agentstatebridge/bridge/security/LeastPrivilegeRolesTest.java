@@ -4,6 +4,7 @@ import io.agentstatebridge.bridge.cli.BridgeCommand;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.verify.Verification;
 import io.agentstatebridge.projections.testing.PostgresFixture;
@@ -127,6 +128,25 @@ class LeastPrivilegeRolesTest {
                     "ALTER TABLE public.session_summary ADD COLUMN scratch INT",
                     "DELETE FROM agent_state_bridge.schema_history_read_side");
         }
+    }
+
+    @Test
+    void bridgeRoleThatMayNotReadATableIsToldWhatToGrantAndRerunningRestoresIt() throws Exception {
+        Roles roles = migrateWithRoles("no_select");
+        postgres.executeAsSuperuser(roles.sourceDb.name(), "REVOKE SELECT ON public.agent_sessions FROM " + roles.bridge);
+        DatabaseUrl source = DatabaseUrl.parse(roles.sourceUrl(roles.bridge), "source");
+        BridgeSettings settings = new BridgeSettings(source, source, roles.name, roles.name, roles.publication, 50);
+
+        assertThatThrownBy(() -> new SourcePreflight(settings).run())
+                .isInstanceOf(SetupException.class)
+                .hasMessageContaining("the source role '" + roles.bridge + "' may not read public.agent_sessions, "
+                        + "which the bridge snapshots")
+                .hasMessageContaining("GRANT SELECT ON public.agent_sessions TO \"" + roles.bridge + "\";");
+
+        Result again = migrate(roles.sourceDb, roles.targetDb, List.of("--writer-role", roles.writer,
+                "--bridge-role", roles.bridge, "--reader-role", roles.reader, "--publication", roles.publication));
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThatCode(() -> new SourcePreflight(settings).run()).doesNotThrowAnyException();
     }
 
     @Test
