@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.cli;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.config.RoleSettings;
+import io.agentstatebridge.bridge.config.SettingsException;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import io.agentstatebridge.bridge.source.Publication;
 import io.agentstatebridge.bridge.source.RoleSetup;
@@ -25,15 +26,17 @@ import java.util.concurrent.Callable;
 @Command(name = "migrate", description = "Create or upgrade the write-side schema on the source and the read-side schema "
         + "on the target; with --create-roles, also least-privilege roles for agents, the bridge and readers. Safe to repeat.")
 final class MigrateCommand implements Callable<Integer> {
+    private static final String DEFAULT_PUBLICATION = "agent_state_bridge";
+
     @Mixin
     DatabaseOptions databases;
 
     @Mixin
     RoleOptions roleOptions;
 
-    @Option(names = "--publication", defaultValue = "${env:BRIDGE_PUBLICATION:-agent_state_bridge}",
+    @Option(names = "--publication", paramLabel = "NAME",
             description = "With --create-roles: the publication to create on the source, as `run --publication`. "
-                    + "Env: BRIDGE_PUBLICATION. Default: ${DEFAULT-VALUE}.")
+                    + "Env: BRIDGE_PUBLICATION. Default: " + DEFAULT_PUBLICATION + ".")
     String publication;
 
     @Spec
@@ -44,8 +47,13 @@ final class MigrateCommand implements Callable<Integer> {
         var source = databases.source();
         var target = databases.target();
         RoleSettings roles = roleOptions.settings(System.getenv());
+        if (roles == null && publication != null) {
+            throw new SettingsException("--publication only applies with --create-roles (`run` creates its own otherwise)");
+        }
+        String publicationName = publication != null ? publication
+                : System.getenv().getOrDefault("BRIDGE_PUBLICATION", DEFAULT_PUBLICATION);
         if (roles != null) {
-            BridgeSettings.requireIdentifier(publication, "--publication");
+            BridgeSettings.requireIdentifier(publicationName, "--publication");
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Connection sourceConnection = DatabaseConnections.open(source, "source")) {
@@ -55,8 +63,8 @@ final class MigrateCommand implements Callable<Integer> {
                     + SchemaMigrations.migrateSourceBookkeeping(dataSource).migrationsExecuted;
             out.println("source " + source.describe() + ": " + applied + " migration(s) applied");
             if (roles != null) {
-                boolean created = Publication.ensure(sourceConnection, publication);
-                out.println("source " + source.describe() + ": publication " + publication + (created ? " created" : " in place")
+                boolean created = Publication.ensure(sourceConnection, publicationName);
+                out.println("source " + source.describe() + ": publication " + publicationName + (created ? " created" : " in place")
                         + " for " + Publication.tableList());
                 createRoles(source, "source", () -> RoleSetup.onSource(sourceConnection, roles), out);
             }
@@ -83,7 +91,7 @@ final class MigrateCommand implements Callable<Integer> {
         } catch (SQLException e) {
             throw new SetupException("creating roles on the " + side + " database at " + database.describe() + " failed: "
                     + e.getMessage() + ("42501".equals(e.getSQLState())
-                    ? " Run migrate --create-roles as a superuser, or as the owner of the tables with CREATEROLE." : ""), e);
+                    ? " Run migrate --create-roles as a superuser." : ""), e);
         }
     }
 }

@@ -24,7 +24,7 @@ final class RoleOptions {
     @Option(names = "--create-roles",
             description = "Also create least-privilege roles: a writer for agents and the bridge's role on the source, the "
                     + "bridge's role and a read-only reader on the target; and create the publication, so the bridge's role "
-                    + "needs no CREATE. Run as a superuser (or the tables' owner with CREATEROLE). Safe to repeat.")
+                    + "needs no CREATE. Run as a superuser. Safe to repeat.")
     boolean createRoles;
 
     @Option(names = "--writer-role", paramLabel = "NAME",

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -65,6 +67,16 @@ class RoleOptionsTest {
         assertThatThrownBy(() -> options.settings(Map.of()))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("only apply with --create-roles");
+    }
+
+    @Test
+    void publicationWithoutCreateRolesIsRejectedBeforeTouchingADatabase() {
+        StringWriter output = new StringWriter();
+        PrintWriter writer = new PrintWriter(output, true);
+        int exitCode = BridgeCommand.execute(writer, writer, "migrate", "--publication", "mine",
+                "--source-url", "jdbc:postgresql://127.0.0.1:1/nowhere", "--target-url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+        assertThat(exitCode).as(output.toString()).isEqualTo(BridgeCommand.EXIT_SETUP);
+        assertThat(output.toString()).contains("--publication only applies with --create-roles");
     }
 
     @Test
