@@ -28,7 +28,8 @@ final class RoleOptions {
     boolean createRoles;
 
     @Option(names = "--writer-role", paramLabel = "NAME",
-            description = "Role agents write as: SELECT, INSERT on agent_events and agent_sessions, nothing else. "
+            description = "Role agents write as: SELECT, INSERT on agent_events and agent_sessions, UPDATE of a "
+                    + "session's user_id and metadata; nothing else. "
                     + "Env: BRIDGE_WRITER_ROLE. Default: " + RoleSettings.DEFAULT_WRITER + ".")
     String writerRole;
 

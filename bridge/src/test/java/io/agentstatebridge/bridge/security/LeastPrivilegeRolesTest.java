@@ -50,7 +50,7 @@ class LeastPrivilegeRolesTest {
     Path files;
 
     @Test
-    void writerAppendsEventsAndStartsSessionsButCannotRewriteTheLog() throws Exception {
+    void writerAppendsEventsStartsAndAnnotatesSessionsButCannotRewriteTheLog() throws Exception {
         Roles roles = migrateWithRoles("writer");
         try (Connection writer = roles.source(roles.writer)) {
             execute(writer, "INSERT INTO agent_sessions (session_id, agent_id, agent_type) VALUES ('s1', 'a1', 'planner')");
@@ -58,12 +58,17 @@ class LeastPrivilegeRolesTest {
                     + "VALUES ('e1', 'a1', 's1', 'decision_made', '{\"token_count\": 3}')");
             assertThat(count(writer, "SELECT count(*) FROM agent_events WHERE session_id = 's1'")).isEqualTo(1);
             assertThat(count(writer, "SELECT count(*) FROM agent_sessions")).isEqualTo(1);
+            execute(writer, "UPDATE agent_sessions SET user_id = 'u2', metadata = '{\"topic\": \"billing\"}' "
+                    + "WHERE session_id = 's1'");
+            assertThat(single(writer, "SELECT user_id || ' ' || (metadata ->> 'topic') FROM agent_sessions"))
+                    .isEqualTo("u2 billing");
 
             assertDenied(writer,
                     "UPDATE agent_events SET event_type = 'error' WHERE event_id = 'e1'",
                     "DELETE FROM agent_events WHERE event_id = 'e1'",
                     "TRUNCATE agent_events",
-                    "UPDATE agent_sessions SET user_id = 'u2' WHERE session_id = 's1'",
+                    "UPDATE agent_sessions SET agent_id = 'a2' WHERE session_id = 's1'",
+                    "UPDATE agent_sessions SET session_id = 's2', started_at = now()",
                     "DELETE FROM agent_sessions",
                     "TRUNCATE agent_sessions",
                     "SELECT * FROM agent_state_bridge.heartbeat",

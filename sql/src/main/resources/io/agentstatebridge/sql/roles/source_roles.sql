@@ -30,9 +30,10 @@ BEGIN
         END IF;
     END LOOP;
 
-    -- Agents append events, start sessions and may read both back. Without UPDATE, DELETE or
-    -- TRUNCATE the event log is append-only by privilege, whatever agent code attempts. Sessions
-    -- are only ever inserted: nothing in agent_sessions records a later change of state.
+    -- Agents append events, start sessions and may read both back; after starting a session they
+    -- may set its user and metadata (the client library's session update), nothing else of it.
+    -- Without UPDATE, DELETE or TRUNCATE on agent_events the log is append-only by privilege,
+    -- whatever agent code attempts, and a session keeps its ids, type and start time.
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = writer) THEN
         EXECUTE format('CREATE ROLE %I NOLOGIN', writer);
     END IF;
@@ -42,6 +43,7 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', writer);
     EXECUTE format('REVOKE ALL ON public.agent_events, public.agent_sessions FROM %I', writer);
     EXECUTE format('GRANT SELECT, INSERT ON public.agent_events, public.agent_sessions TO %I', writer);
+    EXECUTE format('GRANT UPDATE (user_id, metadata) ON public.agent_sessions TO %I', writer);
 
     -- The bridge streams (REPLICATION: attributes are not inherited, so this role logs in itself),
     -- snapshots the two tables and writes its heartbeat row, which travels through the stream.
@@ -59,7 +61,7 @@ BEGIN
     -- At start the bridge confirms that its bookkeeping table is current by reading its history.
     EXECUTE format('GRANT SELECT ON agent_state_bridge.schema_history_source_bookkeeping TO %I', bridge);
 
-    RAISE NOTICE 'role "%" (%): SELECT, INSERT on public.agent_events and public.agent_sessions; no UPDATE, DELETE or TRUNCATE',
+    RAISE NOTICE 'role "%" (%): SELECT, INSERT on public.agent_events and public.agent_sessions, UPDATE of agent_sessions.user_id and metadata; no other UPDATE, no DELETE or TRUNCATE',
         writer, CASE WHEN (SELECT rolcanlogin FROM pg_roles WHERE rolname = writer) THEN 'LOGIN'
                      ELSE 'NOLOGIN: GRANT it to the roles your agents log in as' END;
     RAISE NOTICE 'role "%" (LOGIN REPLICATION): SELECT on public.agent_events and public.agent_sessions; SELECT, INSERT, UPDATE on agent_state_bridge.heartbeat',
