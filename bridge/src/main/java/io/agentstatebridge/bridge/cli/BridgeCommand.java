@@ -6,6 +6,8 @@ import io.agentstatebridge.bridge.source.SetupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /** The single entry point of the jar. */
 @Command(name = "agent-state-bridge",
         mixinStandardHelpOptions = true,
@@ -25,7 +27,15 @@ public final class BridgeCommand implements Runnable {
     }
 
     public static int execute(String... args) {
-        CommandLine commandLine = new CommandLine(new BridgeCommand());
+        return execute(new CommandLine(new BridgeCommand()), args);
+    }
+
+    /** As {@link #execute(String...)}, printing to {@code out} and {@code err}: for running in-process. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return execute(new CommandLine(new BridgeCommand()).setOut(out).setErr(err), args);
+    }
+
+    private static int execute(CommandLine commandLine, String... args) {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof SetupException || e instanceof SettingsException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());

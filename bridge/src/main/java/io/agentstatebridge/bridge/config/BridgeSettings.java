@@ -59,7 +59,8 @@ public record BridgeSettings(DatabaseUrl source, DatabaseUrl target, String name
         }
     }
 
-    private static void requireIdentifier(String value, String option) {
+    /** Rejects anything but a plain lower-case identifier, which SQL can name unquoted. */
+    public static void requireIdentifier(String value, String option) {
         if (value == null || !IDENTIFIER.matcher(value).matches()) {
             throw new SettingsException(option + " must be a lower-case PostgreSQL identifier (letters, digits, _; "
                     + "at most 63 characters), got '" + value + "'");

@@ -2,7 +2,10 @@ package io.agentstatebridge.bridge.config;
 
 import org.postgresql.Driver;
 
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * A PostgreSQL JDBC URL, credentials possibly included. Never prints its password: toString()
@@ -62,9 +65,19 @@ public final class DatabaseUrl {
         return new Secret(parsed.getProperty("password", ""));
     }
 
-    /** The sslmode the URL asks for, if any. */
-    public String sslMode() {
-        return parsed.getProperty("sslmode");
+    /**
+     * Every TLS parameter of the URL (sslmode, sslrootcert, sslcert, sslkey, sslpassword,
+     * sslfactory, ...) by its driver name, for connections not opened from this URL: the
+     * connector's replication and snapshot connections must be exactly as secure as ours.
+     */
+    public Map<String, String> sslParameters() {
+        Map<String, String> ssl = new TreeMap<>();
+        for (String name : parsed.stringPropertyNames()) {
+            if (name.toLowerCase(Locale.ROOT).startsWith("ssl")) {
+                ssl.put(name, parsed.getProperty(name));
+            }
+        }
+        return ssl;
     }
 
     /** host:port/database, for messages. */

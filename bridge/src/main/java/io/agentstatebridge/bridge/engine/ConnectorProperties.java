@@ -37,9 +37,9 @@ final class ConnectorProperties {
         p.setProperty("database.dbname", source.database());
         p.setProperty("database.user", source.user());
         p.setProperty("database.password", source.password().value());
-        if (source.sslMode() != null) {
-            p.setProperty("database.sslmode", source.sslMode());
-        }
+        // The connector hands database.* settings to the driver for each of its connections, the
+        // replication one included: sslmode, sslrootcert, sslcert, sslkey, sslpassword, sslfactory...
+        source.sslParameters().forEach((name, value) -> p.setProperty("database." + name, value));
         p.setProperty("database.applicationName", "agent-state-bridge");
 
         p.setProperty("plugin.name", "pgoutput");

@@ -2,6 +2,7 @@ package io.agentstatebridge.bridge.source;
 
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 
+import javax.net.ssl.SSLException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,6 +28,17 @@ public final class DatabaseConnections {
     static String explain(SQLException e, DatabaseUrl url, String role) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = "the " + role + " database at " + url.describe();
+        if (state.equals("28000") && String.valueOf(e.getMessage()).contains("no encryption")) {
+            return where + " refuses unencrypted connections from here: " + e.getMessage() + ". Connect with TLS: add "
+                    + "sslmode=verify-full&sslrootcert=/path/to/server-ca.pem to the " + role + " URL (sslmode=require "
+                    + "encrypts without checking whom you talk to).";
+        }
+        if (isTls(e)) {
+            return "the TLS connection to " + where + " failed: " + e.getMessage() + ". Check the ssl parameters of the "
+                    + role + " URL: sslrootcert must be the certificate (PEM) of the authority that signed the server's "
+                    + "certificate, and with sslmode=verify-full that certificate must also name the host of the URL ("
+                    + url.host() + ").";
+        }
         if (state.equals("28P01") || state.equals("28000")) {
             return "cannot log in to " + where + " as user '" + url.user() + "': " + e.getMessage()
                     + ". Check the user and password in the " + role + " URL (user=...&password=...).";
@@ -40,5 +52,16 @@ public final class DatabaseConnections {
                     + "(listen_addresses, pg_hba.conf, firewalls).";
         }
         return "cannot connect to " + where + ": " + e.getMessage() + " (SQLSTATE " + state + ")";
+    }
+
+    /** A failed handshake or certificate check, as opposed to an unreachable server. */
+    private static boolean isTls(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        String message = String.valueOf(e.getMessage());
+        return message.contains("SSL") || message.contains("hostnameverifier");
     }
 }

@@ -4,8 +4,6 @@ import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.projections.change.SourceTable;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,8 +20,6 @@ import java.util.List;
  * heartbeat table and the publication. Each failure names the fix.
  */
 public final class SourcePreflight {
-    private static final Logger LOG = LoggerFactory.getLogger(SourcePreflight.class);
-    private static final List<SourceTable> PUBLISHED = List.of(SourceTable.values());
 
     /** How long a slot may stay held by a process that has just died before we call it in use. */
     public static final Duration DEFAULT_SLOT_RELEASE_WAIT = Duration.ofSeconds(10);
@@ -48,7 +44,8 @@ public final class SourcePreflight {
             checkSlotIsFree(source);
             checkBookkeepingPrivileges(source);
             createBridgeTables();
-            ensurePublication(source);
+            Publication.ensure(source, settings.publication());
+            checkReadPrivileges(source);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted while checking the source database", e);
@@ -88,6 +85,24 @@ public final class SourcePreflight {
             String user = single(source, "SELECT current_user::text");
             throw new SetupException("the source role '" + user + "' may not stream changes: it lacks the REPLICATION "
                     + "attribute. Run ALTER ROLE \"" + user + "\" WITH REPLICATION; as a superuser, or connect as a role that has it.");
+        }
+    }
+
+    /** The snapshot reads both tables; without SELECT the connector would fail deep inside. */
+    private void checkReadPrivileges(Connection source) throws SQLException {
+        List<String> unreadable = new ArrayList<>();
+        for (SourceTable table : List.of(SourceTable.AGENT_EVENTS, SourceTable.AGENT_SESSIONS)) {
+            if (!"true".equals(single(source, "SELECT (has_schema_privilege('" + table.schema() + "', 'USAGE') AND "
+                    + "has_table_privilege('" + table.qualifiedName() + "', 'SELECT'))::text"))) {
+                unreadable.add(table.qualifiedName());
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            String user = single(source, "SELECT current_user::text");
+            throw new SetupException("the source role '" + user + "' may not read " + String.join(" or ", unreadable)
+                    + ", which the bridge snapshots. Run GRANT USAGE ON SCHEMA public TO \"" + user + "\"; GRANT SELECT ON "
+                    + String.join(", ", unreadable) + " TO \"" + user + "\"; as the tables' owner (or create the bridge's "
+                    + "role with `agent-state-bridge migrate --create-roles`).");
         }
     }
 
@@ -170,46 +185,6 @@ public final class SourcePreflight {
             throw new SetupException("cannot create the bridge's heartbeat table on the source (schema "
                     + SchemaMigrations.BRIDGE_SCHEMA + "): " + rootMessage(e) + ". Grant the bridge's role CREATE on the "
                     + "source database, or run `agent-state-bridge migrate` once as its owner.", e);
-        }
-    }
-
-    private void ensurePublication(Connection source) throws SQLException {
-        String publication = settings.publication();
-        boolean exists;
-        try (PreparedStatement query = source.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-            query.setString(1, publication);
-            try (ResultSet rs = query.executeQuery()) {
-                exists = rs.next();
-            }
-        }
-        try (Statement statement = source.createStatement()) {
-            if (!exists) {
-                statement.execute("CREATE PUBLICATION " + publication + " FOR TABLE "
-                        + String.join(", ", PUBLISHED.stream().map(SourceTable::qualifiedName).toList()));
-                LOG.info("created publication {} on the source", publication);
-                return;
-            }
-            for (SourceTable table : PUBLISHED) {
-                try (PreparedStatement query = source.prepareStatement(
-                        "SELECT 1 FROM pg_publication_tables WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
-                    query.setString(1, publication);
-                    query.setString(2, table.schema());
-                    query.setString(3, table.tableName());
-                    try (ResultSet rs = query.executeQuery()) {
-                        if (!rs.next()) {
-                            statement.execute("ALTER PUBLICATION " + publication + " ADD TABLE " + table.qualifiedName());
-                            LOG.info("added {} to publication {}", table.qualifiedName(), publication);
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            if ("42501".equals(e.getSQLState())) {
-                throw new SetupException("the source role may not create or change the publication '" + publication
-                        + "': " + e.getMessage() + ". Create it once as the tables' owner: CREATE PUBLICATION "
-                        + publication + " FOR TABLE public.agent_events, public.agent_sessions, agent_state_bridge.heartbeat;", e);
-            }
-            throw e;
         }
     }
 

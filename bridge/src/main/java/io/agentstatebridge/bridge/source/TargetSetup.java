@@ -7,7 +7,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Brings the read-side database to the current schema version, idempotently. */
+/**
+ * Brings the read-side database to the current schema version, idempotently. When it is current
+ * this only reads the migration history, so a role without CREATE (the bridge's role from
+ * `migrate --create-roles`) passes.
+ */
 public final class TargetSetup {
     private TargetSetup() {
     }
@@ -23,7 +27,8 @@ public final class TargetSetup {
             throw e;
         } catch (RuntimeException e) {
             throw new SetupException("cannot create the read-side schema in the target database at " + target.describe()
-                    + ": " + e.getMessage() + ". The target role needs CREATE on that database.", e);
+                    + ": " + e.getMessage() + ". Run `agent-state-bridge migrate` as the owner of the read side (a role created "
+                    + "by migrate --create-roles changes no schema), or connect as a role with CREATE on that database.", e);
         }
     }
 }
