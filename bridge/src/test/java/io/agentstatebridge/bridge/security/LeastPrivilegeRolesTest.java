@@ -62,6 +62,8 @@ class LeastPrivilegeRolesTest {
                     + "WHERE session_id = 's1'");
             assertThat(single(writer, "SELECT user_id || ' ' || (metadata ->> 'topic') FROM agent_sessions"))
                     .isEqualTo("u2 billing");
+            assertThat(single(writer, "SELECT pg_current_wal_insert_lsn()::text"))
+                    .as("the read-your-writes token a writer takes after its commit").isNotBlank();
 
             assertDenied(writer,
                     "UPDATE agent_events SET event_type = 'error' WHERE event_id = 'e1'",
@@ -162,6 +164,11 @@ class LeastPrivilegeRolesTest {
                     "agent_sessions", "agent_state_bridge.status", "agent_state_bridge.replication_lag")) {
                 assertThat(count(reader, "SELECT count(*) FROM " + relation)).as(relation).isZero();
             }
+            // Read-your-writes: the wait runs as its owner, so the reader needs no rights on source_position.
+            assertThatThrownBy(() -> execute(reader, "SELECT agent_state_bridge.await_applied('0/1', 10)"))
+                    .as("await_applied on a read side no bridge has filled yet")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("ASB01"));
+            assertThat(single(reader, "SELECT coalesce(agent_state_bridge.visible_lsn()::text, 'none')")).isEqualTo("none");
             assertDenied(reader,
                     "INSERT INTO agent_current_state (agent_id, session_id, last_event_type, last_event_at, agent_type, "
                             + "session_started_at) VALUES ('a', 's', 't', now(), 'x', now())",
