@@ -67,6 +67,7 @@ public final class StatusReporter implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final Object reporting = new Object();
     private volatile BridgeStatus current;
     private SlotHealth slot = SlotHealth.UNKNOWN;
     private Map<String, Long> snapshotEstimates = Map.of();
@@ -111,6 +112,14 @@ public final class StatusReporter implements AutoCloseable {
 
     /** Gathers and publishes the figures now (also what the timer does every second). */
     public void report() {
+        // The timer and the final report on stop may overlap; one at a time, so the last state
+        // reported is the last one written (and the running totals stay consistent).
+        synchronized (reporting) {
+            gatherAndPublish();
+        }
+    }
+
+    private void gatherAndPublish() {
         long now = System.nanoTime();
         long changes = stats.changesApplied();
         double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
