@@ -7,6 +7,7 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,12 +18,14 @@ import java.util.stream.Collectors;
 /**
  * This JVM's memory and collector figures, read when asked. Heap in use right after the latest
  * collection is the figure that shows a leak: heap in use at a random moment mostly shows how far
- * the young generation has filled since. RSS comes from /proc/self/status (Linux only).
+ * the young generation has filled since. RSS comes from /proc/self/status (Linux only). The
+ * machine's load average says how much of the figures is the soak and how much its neighbours.
  */
 final class ProcessProbe {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
@@ -36,7 +39,7 @@ final class ProcessProbe {
             gcMillis += Math.max(0, collector.getCollectionTime());
         }
         return new SoakSample(seconds, eventsWritten, lagSeconds, heap.getUsed(), heap.getCommitted(), heapAfterLatestGc(),
-                rssBytes(), gcCount, gcMillis);
+                rssBytes(), gcCount, gcMillis, system.getSystemLoadAverage());
     }
 
     /** Heap in use when the most recent collection of any collector ended, or -1 before the first. */

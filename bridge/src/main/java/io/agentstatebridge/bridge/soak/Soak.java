@@ -152,8 +152,8 @@ public final class Soak {
         if (caughtUpAfter < 0) {
             problems.add("the read side did not catch up");
         }
-        out.println(problems.isEmpty() ? "result: OK (the bridge kept running and kept up)" : "result: FAILED: "
-                + String.join("; ", problems));
+        out.println(problems.isEmpty() ? "result: OK (the bridge kept running, its lag did not keep growing, the read side "
+                + "caught up)" : "result: FAILED: " + String.join("; ", problems));
         out.flush();
         return problems.isEmpty() ? 0 : 1;
     }

@@ -13,20 +13,26 @@ import java.util.function.ToDoubleFunction;
  * <p>Lag is unbounded when, over the second half, it rose by more than {@value #UNBOUNDED_LAG_SLOPE}
  * s per minute (least squares) and the last quarter's median exceeds {@value #UNBOUNDED_LAG_FLOOR} s:
  * a bridge that keeps up shows a flat, sub-second lag; one that falls behind shows lag growing with
- * the backlog. The heap after collections is growing when its second-half minimum lies above
- * everything the first half showed and its slope is positive.
+ * the backlog. The heap after collections is growing when its floor keeps rising: the lowest
+ * figure of the last quarter lies more than 10% above the highest of the first quarter (and the
+ * slope is positive). Heap in use at a random moment mostly shows the young generation filling,
+ * so it is reported but not judged.
  */
 record SoakSummary(int samples, double seconds, Percentiles lag, double lagSlopePerMinute, double lastQuarterLagP50,
-                   Halves heapUsed, Halves heapAfterGc, long heapCommittedEnd, long rssStart, long rssEnd, long rssMax,
-                   long gcCount, long gcMillis) {
+                   Trend heapUsed, Trend heapAfterGc, long heapCommittedEnd, long rssStart, long rssEnd, long rssMax,
+                   long gcCount, long gcMillis, double loadAverageMean, double loadAverageMax) {
     static final double UNBOUNDED_LAG_SLOPE = 1.0;
     static final double UNBOUNDED_LAG_FLOOR = 5.0;
     private static final double MB = 1024 * 1024;
 
-    /** Minimum and maximum of a figure in each half of the run, and its slope per minute over all of it. */
-    record Halves(double firstMin, double firstMax, double secondMin, double secondMax, double slopePerMinute) {
+    /**
+     * Minimum and maximum of a figure in each half of the run, its slope per minute over all of it,
+     * and the highest of the first quarter and lowest of the last.
+     */
+    record Trend(double firstMin, double firstMax, double secondMin, double secondMax, double slopePerMinute,
+                 double firstQuarterMax, double lastQuarterMin) {
         boolean growing() {
-            return secondMin > firstMax && slopePerMinute > 0;
+            return lastQuarterMin > firstQuarterMax * 1.1 && slopePerMinute > 0;
         }
     }
 
@@ -45,13 +51,15 @@ record SoakSummary(int samples, double seconds, Percentiles lag, double lagSlope
                 new Percentiles(values(lagKnown, SoakSample::lagSeconds)),
                 slopePerMinute(secondHalf, SoakSample::lagSeconds),
                 new Percentiles(values(lastQuarter, SoakSample::lagSeconds)).at(50),
-                halves(samples, seconds, SoakSample::heapUsedBytes),
-                halves(withGc, seconds, SoakSample::heapAfterGcBytes),
+                trend(samples, seconds, SoakSample::heapUsedBytes),
+                trend(withGc, seconds, SoakSample::heapAfterGcBytes),
                 last.heapCommittedBytes(),
                 withRss.isEmpty() ? -1 : withRss.get(0).rssBytes(),
                 withRss.isEmpty() ? -1 : withRss.get(withRss.size() - 1).rssBytes(),
                 withRss.stream().mapToLong(SoakSample::rssBytes).max().orElse(-1),
-                last.gcCount() - samples.get(0).gcCount(), last.gcMillis() - samples.get(0).gcMillis());
+                last.gcCount() - samples.get(0).gcCount(), last.gcMillis() - samples.get(0).gcMillis(),
+                samples.stream().mapToDouble(SoakSample::loadAverage).filter(l -> l >= 0).average().orElse(-1),
+                samples.stream().mapToDouble(SoakSample::loadAverage).filter(l -> l >= 0).max().orElse(-1));
     }
 
     /** Lag kept growing, or was never known at all. */
@@ -64,16 +72,20 @@ record SoakSummary(int samples, double seconds, Percentiles lag, double lagSlope
         out.printf("  lag (status record, 1 s samples)  p50 %.2f s   p99 %.2f s   max %.2f s; second half %+.2f s/min, "
                         + "last quarter p50 %.2f s: %s%n", lag.at(50), lag.at(99), lag.max(), lagSlopePerMinute,
                 lastQuarterLagP50, lag.size() == 0 ? "NEVER KNOWN" : lagUnbounded() ? "UNBOUNDED (kept growing)" : "bounded");
-        printHalves(out, "heap used", heapUsed, "");
-        printHalves(out, "heap after GC", heapAfterGc, heapAfterGc.growing() ? ": GROWING" : ": flat");
+        printTrend(out, "heap used", heapUsed, "");
+        printTrend(out, "heap after GC", heapAfterGc, String.format(": %s (last quarter min %.0f MB, first quarter max %.0f MB)",
+                heapAfterGc.growing() ? "GROWING" : "flat", heapAfterGc.lastQuarterMin() / MB, heapAfterGc.firstQuarterMax() / MB));
         out.printf("  heap committed at end %.0f MB (limit %.0f MB)%n", heapCommittedEnd / MB, Runtime.getRuntime().maxMemory() / MB);
         out.printf("  RSS               %s%n", rssStart < 0 ? "unavailable (not Linux)"
                 : String.format("start %.0f MB, end %.0f MB, max %.0f MB", rssStart / MB, rssEnd / MB, rssMax / MB));
         out.printf("  GC                %,d collections, %.1f s in all (%.2f%% of the run)%n", gcCount, gcMillis / 1000.0,
                 100.0 * gcMillis / 1000.0 / Math.max(1e-9, seconds));
+        out.printf("  machine           %d processors; %s%n", Runtime.getRuntime().availableProcessors(), loadAverageMean < 0
+                ? "load average unavailable"
+                : String.format("1-min load average mean %.1f, max %.1f", loadAverageMean, loadAverageMax));
     }
 
-    private static void printHalves(PrintWriter out, String what, Halves h, String verdict) {
+    private static void printTrend(PrintWriter out, String what, Trend h, String verdict) {
         if (Double.isNaN(h.firstMin()) && Double.isNaN(h.secondMin())) {
             out.printf("  %-17s no figures%n", what);
             return;
@@ -83,11 +95,13 @@ record SoakSummary(int samples, double seconds, Percentiles lag, double lagSlope
                 verdict);
     }
 
-    private static Halves halves(List<SoakSample> samples, double seconds, ToDoubleFunction<SoakSample> figure) {
+    private static Trend trend(List<SoakSample> samples, double seconds, ToDoubleFunction<SoakSample> figure) {
         List<SoakSample> first = samples.stream().filter(s -> s.seconds() < seconds / 2).toList();
         List<SoakSample> second = samples.stream().filter(s -> s.seconds() >= seconds / 2).toList();
-        return new Halves(min(first, figure), max(first, figure), min(second, figure), max(second, figure),
-                slopePerMinute(samples, figure));
+        List<SoakSample> firstQuarter = samples.stream().filter(s -> s.seconds() < seconds / 4).toList();
+        List<SoakSample> lastQuarter = samples.stream().filter(s -> s.seconds() >= seconds * 3 / 4).toList();
+        return new Trend(min(first, figure), max(first, figure), min(second, figure), max(second, figure),
+                slopePerMinute(samples, figure), max(firstQuarter, figure), min(lastQuarter, figure));
     }
 
     /** Least-squares slope of the figure against time, per minute; 0 for fewer than two samples. */

@@ -61,6 +61,14 @@ class SoakSummaryTest {
     }
 
     @Test
+    void aFewMegabytesMoreAfterCollectionsIsFlat() {
+        SoakSummary summary = SoakSummary.of(samples(10, t -> 0.3, t -> (21 + t / 5) * MB));
+
+        assertThat(summary.heapAfterGc().slopePerMinute()).isPositive();
+        assertThat(summary.heapAfterGc().growing()).isFalse();
+    }
+
+    @Test
     void heapAfterCollectionsOscillatingAroundALevelIsFlat() {
         SoakSummary summary = SoakSummary.of(samples(600, t -> 0.3, t -> (60 + 10 * Math.sin(t / 20)) * MB));
 
@@ -75,7 +83,7 @@ class SoakSummaryTest {
             double lagSeconds = lag.applyAsDouble(t);
             long afterGc = (long) heapAfterGc.applyAsDouble(t);
             samples.add(new SoakSample(t, 1000L * t, Double.isNaN(lagSeconds) ? null : lagSeconds, afterGc + 100 * MB,
-                    512 * MB, afterGc, 400 * MB + t, t / 5, t));
+                    512 * MB, afterGc, 400 * MB + t, t / 5, t, 1.5));
         }
         return samples;
     }
