@@ -81,8 +81,11 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** Active and standby instances, and the stale rows of those that stopped reporting. */
-    private void printInstances(Connection connection, PrintWriter out) throws SQLException {
+    /**
+     * Active and standby instances, and the stale rows of those that stopped reporting. A role
+     * that may read the status but not the instances still gets its answer, without them.
+     */
+    private void printInstances(Connection connection, PrintWriter out) {
         try (PreparedStatement query = connection.prepareStatement(INSTANCES)) {
             query.setString(1, name);
             try (ResultSet rs = query.executeQuery()) {
@@ -94,6 +97,8 @@ final class StatusCommand implements Callable<Integer> {
                     label = "";
                 }
             }
+        } catch (SQLException e) {
+            out.printf("instances             unknown: %s%n", e.getMessage());
         }
     }
 
