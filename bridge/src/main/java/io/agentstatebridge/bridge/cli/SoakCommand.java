@@ -13,8 +13,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "soak", description = "Run the bridge under a simulated fleet writing at a sustained rate (an embedded "
         + "PostgreSQL by default) and watch it: a line of figures every interval (events written and applied, lag, heap, "
-        + "RSS, collections), a summary at the end. Exit 0 when the bridge kept running and kept up, 1 when it failed or "
-        + "its lag kept growing. Run it with the heap you deploy with, e.g. java -Xmx512m -jar ... soak.")
+        + "RSS, collections), a summary at the end. Exit 0 when the bridge kept running, its lag did not keep growing and "
+        + "the read side caught up; 1 otherwise. Run it with the heap you deploy with, e.g. java -Xmx512m -jar ... soak.")
 final class SoakCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1000", description = "Events per second, all agents together. Default: ${DEFAULT-VALUE}.")
     double rate;
