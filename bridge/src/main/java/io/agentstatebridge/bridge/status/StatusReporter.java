@@ -189,23 +189,28 @@ public final class StatusReporter implements AutoCloseable {
     }
 
     /**
-     * Writes this instance's row, and the status row while active; returns every instance the read
-     * side knows, or the last list known when the read side cannot be reached.
+     * Writes the status row while active, and this instance's row; returns every instance the read
+     * side knows, or the last list known when that cannot be read. The two tables fail apart: a
+     * role that may write the status but not the instances still reports the bridge's status.
      */
     private List<InstanceRow> publish(BridgeStatus s) {
         try (Connection connection = target.getConnection()) {
-            InstanceTable.write(connection, s);
             // The status row describes the bridge, so only the instance holding the lock writes it; one
             // that has just won the lock writes it once it has left STANDBY.
             if (s.role() == Role.ACTIVE && !"STANDBY".equals(s.state())) {
-                writeStatusRow(connection, s);
+                try {
+                    writeStatusRow(connection, s);
+                } catch (SQLException e) {
+                    LOG.debug("status table not updated: {}", e.getMessage());
+                }
             }
+            InstanceTable.write(connection, s);
             if (ticks % PRUNE_EVERY_TICKS == 1) {
                 InstanceTable.prune(connection, s.bridgeName());
             }
             return InstanceTable.list(connection, s.bridgeName());
         } catch (SQLException e) {
-            LOG.debug("status and instances tables not updated: {}", e.getMessage());
+            LOG.debug("instances table not updated: {}", e.getMessage());
             return current.instances();
         }
     }
