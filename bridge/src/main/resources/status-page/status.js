@@ -46,6 +46,12 @@ function renderFigures(s) {
   state.textContent = s.state;
   state.dataset.state = s.state;
   el('updated-at').textContent = new Date(parseInstant(s.updated_at)).toLocaleTimeString('en-GB');
+  const role = el('role');
+  role.textContent = s.role || '–';
+  role.dataset.role = s.role || '';
+  if (s.instances) {                // only the latest status carries them, not the history
+    renderInstances(s.instances, s.instance_id);
+  }
 
   setFigure('lag', s.lag_seconds, s.lag_seconds == null ? '' : s.lag_seconds.toFixed(1));
   setFigure('events-per-second', s.events_per_second, integer(s.events_per_second));
@@ -66,6 +72,27 @@ function renderFigures(s) {
   renderSnapshot(s.snapshot_progress || {});
   el('error-panel').hidden = !s.last_error;
   el('last-error').textContent = s.last_error || '';
+}
+
+// Every instance started with this bridge's name, as the read side's instances table knows them.
+function renderInstances(instances, self) {
+  el('instance-rows').replaceChildren(...instances.map(i => {
+    const row = document.createElement('tr');
+    row.dataset.instanceId = i.instance_id;
+    row.dataset.role = i.role;
+    row.dataset.stale = String(i.stale);
+    row.classList.toggle('stale', i.stale);
+    row.classList.toggle('self', i.instance_id === self);
+    const lastReport = i.stale ? 'silent for ' + integer(i.silent_seconds) + ' s: stale'
+      : i.silent_seconds.toFixed(1) + ' s ago';
+    [i.host + ':' + i.pid + (i.instance_id === self ? ' (this page)' : ''), i.role, i.state,
+      new Date(parseInstant(i.started_at)).toLocaleString('en-GB'), lastReport].forEach(text => {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      row.appendChild(cell);
+    });
+    return row;
+  }));
 }
 
 function renderSnapshot(progress) {

@@ -3,20 +3,20 @@ package io.agentstatebridge.bridge.bench;
 import java.util.Arrays;
 
 /** Nearest-rank percentiles of a sample. */
-final class Percentiles {
+public final class Percentiles {
     private final double[] sorted;
 
-    Percentiles(double[] sample) {
+    public Percentiles(double[] sample) {
         this.sorted = sample.clone();
         Arrays.sort(sorted);
     }
 
-    int size() {
+    public int size() {
         return sorted.length;
     }
 
     /** The p-th percentile (0 < p ≤ 100), or NaN for an empty sample. */
-    double at(double p) {
+    public double at(double p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
@@ -24,7 +24,7 @@ final class Percentiles {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    double max() {
+    public double max() {
         return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
     }
 }

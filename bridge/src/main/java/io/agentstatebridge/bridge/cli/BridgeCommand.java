@@ -14,7 +14,7 @@ import java.io.PrintWriter;
         versionProvider = BridgeCommand.Version.class,
         description = "Streams the agent event log out of PostgreSQL and keeps exact read-side projections of it.",
         subcommands = {RunCommand.class, MigrateCommand.class, VerifyCommand.class, LoadgenCommand.class, StatusCommand.class,
-                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, BenchCommand.class, SoakCommand.class, CommandLine.HelpCommand.class})
 public final class BridgeCommand implements Runnable {
     /** Exit status for settings or databases the bridge cannot work with. */
     static final int EXIT_SETUP = 2;

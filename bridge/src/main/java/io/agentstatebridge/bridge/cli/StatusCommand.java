@@ -23,6 +23,8 @@ final class StatusCommand implements Callable<Integer> {
             + "EXTRACT(EPOCH FROM clock_timestamp() - s.updated_at) "
             + "FROM agent_state_bridge.status s LEFT JOIN agent_state_bridge.replication_lag l USING (bridge_name) "
             + "WHERE s.bridge_name = ?";
+    private static final String INSTANCES = "SELECT role, host, pid, state, silent_seconds, stale "
+            + "FROM agent_state_bridge.instance_status WHERE bridge_name = ? ORDER BY stale, role, started_at";
     /** A bridge reports every second; silence longer than this means it is not running. */
     private static final double STALE_AFTER_SECONDS = 15;
 
@@ -71,10 +73,32 @@ final class StatusCommand implements Callable<Integer> {
                 if (rs.getString(13) != null) {
                     out.printf("last error            %s%n", rs.getString(13));
                 }
+                printInstances(connection, out);
                 boolean healthy = "STREAMING".equals(state) && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
                 out.println(healthy ? "healthy" : "NOT healthy");
                 return healthy ? 0 : 1;
             }
+        }
+    }
+
+    /**
+     * Active and standby instances, and the stale rows of those that stopped reporting. A role
+     * that may read the status but not the instances still gets its answer, without them.
+     */
+    private void printInstances(Connection connection, PrintWriter out) {
+        try (PreparedStatement query = connection.prepareStatement(INSTANCES)) {
+            query.setString(1, name);
+            try (ResultSet rs = query.executeQuery()) {
+                String label = "instances";
+                while (rs.next()) {
+                    out.printf("%-21s %-7s %s:%d  %s, %s%n", label, rs.getString(1), rs.getString(2), rs.getLong(3),
+                            rs.getString(4), rs.getBoolean(6) ? String.format("silent for %.0f s: stale", rs.getDouble(5))
+                                    : String.format("reported %.1f s ago", rs.getDouble(5)));
+                    label = "";
+                }
+            }
+        } catch (SQLException e) {
+            out.printf("instances             unknown: %s%n", e.getMessage());
         }
     }
 

@@ -4,9 +4,6 @@ import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
 import io.agentstatebridge.bridge.loadgen.LoadGenerator;
-import io.agentstatebridge.projections.schema.SchemaMigrations;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,21 +43,14 @@ public final class Demo {
 
     public void run() throws IOException, SQLException, InterruptedException {
         out.println("starting an embedded PostgreSQL (wal_level=logical) ...");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "4")
-                .setServerConfig("max_wal_senders", "4")
-                .start()) {
-            DatabaseUrl source = database(postgres, "agents");
-            DatabaseUrl target = database(postgres, "agents_read");
-            PGSimpleDataSource sourceDataSource = new PGSimpleDataSource();
-            sourceDataSource.setUrl(source.jdbcUrl());
-            SchemaMigrations.migrateWriteSide(sourceDataSource);
+        try (EmbeddedServer postgres = EmbeddedServer.start()) {
+            DatabaseUrl source = postgres.createWriteSide("agents");
+            DatabaseUrl target = postgres.createDatabase("agents_read");
             out.printf("write side: %s%nread side:  %s   (connect with psql -h localhost -p %d -U postgres agents_read)%n",
-                    source.redacted(), target.redacted(), postgres.getPort());
+                    source.redacted(), target.redacted(), postgres.port());
             out.printf("an agent of your own, with read-your-writes (needs python3-psycopg2):%n"
                     + "  python3 examples/python/agent_loop.py --source postgresql://postgres@localhost:%1$d/agents "
-                    + "--target postgresql://postgres@localhost:%1$d/agents_read%n", postgres.getPort());
+                    + "--target postgresql://postgres@localhost:%1$d/agents_read%n", postgres.port());
 
             BridgeSettings bridgeSettings = new BridgeSettings(source, target, "agent_state_bridge",
                     "agent_state_bridge", "agent_state_bridge", 2048,
@@ -169,13 +159,5 @@ public final class Demo {
             }
         }
         out.println();
-    }
-
-    private static DatabaseUrl database(EmbeddedPostgres postgres, String name) throws SQLException {
-        try (Connection admin = postgres.getPostgresDatabase().getConnection();
-             Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        }
-        return DatabaseUrl.parse("jdbc:postgresql://localhost:" + postgres.getPort() + "/" + name + "?user=postgres", name);
     }
 }

@@ -8,6 +8,8 @@ import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.source.TargetSetup;
 import io.agentstatebridge.bridge.http.StatusServer;
 import io.agentstatebridge.bridge.metrics.BridgeMetrics;
+import io.agentstatebridge.bridge.status.BridgeInstance;
+import io.agentstatebridge.bridge.status.Role;
 import io.agentstatebridge.bridge.status.StatusReporter;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
 import io.debezium.engine.DebeziumEngine;
@@ -30,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * side until stopped. Lifecycle: NEW → STARTING → (STANDBY →) RUNNING → STOPPING → STOPPED, or
  * FAILED. Several bridges may run with the same name for failover: one streams, the others wait in
  * STANDBY and the first to get the {@link LeaderLock} takes over when the active one goes away.
+ * Every instance, active or standby, reports its role and state to the read side's instances table.
  */
 public final class Bridge implements AutoCloseable {
     public enum State { NEW, STARTING, STANDBY, RUNNING, STOPPING, STOPPED, FAILED }
@@ -38,6 +41,7 @@ public final class Bridge implements AutoCloseable {
 
     private final BridgeSettings settings;
     private final BridgeStats stats = new BridgeStats();
+    private final BridgeInstance instance = BridgeInstance.ofThisProcess();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -46,7 +50,7 @@ public final class Bridge implements AutoCloseable {
     private static final Duration TAKEOVER_SLOT_WAIT = Duration.ofSeconds(30);
 
     private HikariDataSource target;
-    private LeaderLock leaderLock;
+    private volatile LeaderLock leaderLock; // read by the status reporter's thread
     private StatusReporter statusReporter;
     private StatusServer statusServer;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -64,7 +68,7 @@ public final class Bridge implements AutoCloseable {
         try {
             TargetSetup.migrate(settings.target());
             target = readSidePool();
-            statusReporter = new StatusReporter(settings, this::stateName, stats, target);
+            statusReporter = new StatusReporter(settings, instance, this::stateName, this::role, stats, target);
             statusReporter.start();
             startStatusServer();
             leaderLock = new LeaderLock(settings.target(), settings.name());
@@ -149,6 +153,17 @@ public final class Bridge implements AutoCloseable {
     public String stateName() {
         State current = state.get();
         return current == State.RUNNING ? stats.activity().name() : current.name();
+    }
+
+    /** Active while this instance holds the leader lock (from winning it until its connections are released). */
+    public Role role() {
+        LeaderLock lock = leaderLock;
+        return lock != null && lock.held() ? Role.ACTIVE : Role.STANDBY;
+    }
+
+    /** This process among the instances of the bridge. */
+    public BridgeInstance instance() {
+        return instance;
     }
 
     /** Live figures, or null before start. */

@@ -23,7 +23,7 @@ final class LeaderLock implements AutoCloseable {
     private final DatabaseUrl target;
     private final String bridgeName;
     private Connection connection;
-    private boolean held;
+    private volatile boolean held; // read without the monitor: a status tick must not wait on a connect
 
     LeaderLock(DatabaseUrl target, String bridgeName) {
         this.target = target;
@@ -50,6 +50,11 @@ final class LeaderLock implements AutoCloseable {
                 held = rs.getBoolean(1);
             }
         }
+        return held;
+    }
+
+    /** Whether this bridge held the lock at the last check: the active one does not poll it again. */
+    boolean held() {
         return held;
     }
 

@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.metrics;
 
 import io.agentstatebridge.bridge.engine.BridgeStats;
+import io.agentstatebridge.bridge.status.Role;
 import io.agentstatebridge.bridge.status.SlotHealth;
 import io.agentstatebridge.bridge.status.StatusReporter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -41,6 +42,16 @@ public final class BridgeMetrics {
             Gauge.builder("agent_state_bridge.state", status, r -> state.equals(r.current().state()) ? 1 : 0)
                     .description("1 for the state the bridge is in")
                     .tag("state", state)
+                    .register(registry);
+        }
+        for (Role role : Role.values()) {
+            Gauge.builder("agent_state_bridge.role", status, r -> r.current().role() == role ? 1 : 0)
+                    .description("1 for this instance's role: active holds the leader lock and streams, standby waits to take over")
+                    .tag("role", role.label())
+                    .register(registry);
+            Gauge.builder("agent_state_bridge.instances", status, r -> r.current().liveInstances(role))
+                    .description("Instances of this bridge in the role, reporting to the read side within 15 s, this one included")
+                    .tag("role", role.label())
                     .register(registry);
         }
         // Totals come from the same once-a-second figures as everything else, so /metrics, the status

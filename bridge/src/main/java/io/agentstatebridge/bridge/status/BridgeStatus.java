@@ -1,20 +1,42 @@
 package io.agentstatebridge.bridge.status;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Everything operators see about one bridge at one moment. The status table, /metrics, the
- * health probes, the status page and `status` all show this same record.
+ * Everything operators see about one bridge at one moment, as one instance reports it. The status
+ * table, /metrics, the health probes, the status page and `status` all show this same record.
  *
- * @param state            STARTING, SNAPSHOTTING, STREAMING, PAUSED (read side unreachable), FAILED, STOPPED
+ * @param state            STARTING, STANDBY, SNAPSHOTTING, STREAMING, PAUSED (read side unreachable),
+ *                         STOPPING, STOPPED, FAILED
  * @param lagSeconds       now minus the newest source commit the read side reflects; null before any
  * @param snapshotProgress per table, rows done and estimated total, while a snapshot runs
+ * @param instance         the process reporting
+ * @param role             whether that process holds the leader lock (active) or waits (standby)
+ * @param instances        every instance of this bridge the read side knows, this one included
  */
 public record BridgeStatus(String bridgeName, String state, Double lagSeconds, long eventsAppliedTotal,
                            double eventsPerSecond, long batchesAppliedTotal, long rejectedRowsTotal,
                            String slotName, SlotHealth slot, Map<String, SnapshotProgress> snapshotProgress,
-                           String lastError, Instant startedAt, Instant at) {
+                           String lastError, Instant startedAt, Instant at,
+                           BridgeInstance instance, Role role, List<InstanceRow> instances) {
+
+    public BridgeStatus {
+        instances = List.copyOf(instances);
+    }
+
+    /** The same figures with the instances read back from the read side. */
+    public BridgeStatus withInstances(List<InstanceRow> known) {
+        return new BridgeStatus(bridgeName, state, lagSeconds, eventsAppliedTotal, eventsPerSecond, batchesAppliedTotal,
+                rejectedRowsTotal, slotName, slot, snapshotProgress, lastError, startedAt, at, instance, role, known);
+    }
+
+    /** Instances in {@code role} reporting within the last 15 s and not stopped, this one included. */
+    public long liveInstances(Role role) {
+        return instances.stream().filter(i -> !i.stale() && role.label().equals(i.role())
+                && !"STOPPED".equals(i.state()) && !"FAILED".equals(i.state())).count();
+    }
 
     /** Snapshot progress of one table. */
     public record SnapshotProgress(long rowsDone, long rowsEstimated) {

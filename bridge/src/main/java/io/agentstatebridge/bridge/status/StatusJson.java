@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON shape of a {@link BridgeStatus}: the status table's column names, so the page, the
- * API and SQL speak of the same figures by the same names.
+ * The JSON shape of a {@link BridgeStatus}: the column names of the status and instances tables,
+ * so the page, the API and SQL speak of the same figures by the same names.
  */
 public final class StatusJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -16,7 +16,19 @@ public final class StatusJson {
     private StatusJson() {
     }
 
+    /** The latest status, with every instance of the bridge. */
     public static Map<String, Object> of(BridgeStatus s) {
+        Map<String, Object> json = figures(s);
+        json.put("instances", s.instances().stream().map(StatusJson::instance).toList());
+        return json;
+    }
+
+    /** Past figures of this instance; the instances list is only in the latest status. */
+    public static List<Map<String, Object>> of(List<BridgeStatus> history) {
+        return history.stream().map(StatusJson::figures).toList();
+    }
+
+    private static Map<String, Object> figures(BridgeStatus s) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bridge_name", s.bridgeName());
         json.put("state", s.state());
@@ -34,11 +46,25 @@ public final class StatusJson {
         json.put("last_error", s.lastError());
         json.put("started_at", s.startedAt().toString());
         json.put("updated_at", s.at().toString());
+        json.put("instance_id", s.instance().instanceId());
+        json.put("role", s.role().label());
+        json.put("host", s.instance().host());
+        json.put("pid", s.instance().pid());
         return json;
     }
 
-    public static List<Map<String, Object>> of(List<BridgeStatus> history) {
-        return history.stream().map(StatusJson::of).toList();
+    private static Map<String, Object> instance(InstanceRow row) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("instance_id", row.instanceId());
+        json.put("role", row.role());
+        json.put("state", row.state());
+        json.put("host", row.host());
+        json.put("pid", row.pid());
+        json.put("started_at", row.startedAt().toString());
+        json.put("updated_at", row.updatedAt().toString());
+        json.put("silent_seconds", row.silentSeconds());
+        json.put("stale", row.stale());
+        return json;
     }
 
     static Map<String, Object> snapshotProgress(Map<String, BridgeStatus.SnapshotProgress> progress) {

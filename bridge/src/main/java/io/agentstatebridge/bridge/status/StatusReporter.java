@@ -27,9 +27,11 @@ import java.util.function.Supplier;
 
 /**
  * Once a second, gathers the bridge's figures into a {@link BridgeStatus}: lag from the read side,
- * slot health from the source (every few seconds), throughput from the running totals. Writes it
- * to the status table, keeps the last minutes for the status page, and warns when a threshold is
- * passed. Everything that shows status reads {@link #current()}.
+ * slot health from the source (every few seconds), throughput from the running totals. Writes this
+ * instance's row of the instances table (active or standby alike) and, while this instance is the
+ * active one, the status table; reads back the other instances; keeps the last minutes for the
+ * status page, and warns when a threshold is passed. Everything that shows status reads
+ * {@link #current()}.
  */
 public final class StatusReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
@@ -40,17 +42,21 @@ public final class StatusReporter implements AutoCloseable {
     private static final String UPSERT = "INSERT INTO agent_state_bridge.status AS s (bridge_name, state, lag_seconds, "
             + "events_applied_total, events_per_second, batches_applied_total, rejected_rows_total, slot_name, slot_active, "
             + "slot_retained_wal_bytes, slot_wal_status, slot_safe_wal_size_bytes, snapshot_progress, last_error, started_at, "
-            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) ON CONFLICT (bridge_name) DO UPDATE SET "
+            + "updated_at, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (bridge_name) DO UPDATE SET "
             + "state = EXCLUDED.state, lag_seconds = EXCLUDED.lag_seconds, events_applied_total = EXCLUDED.events_applied_total, "
             + "events_per_second = EXCLUDED.events_per_second, batches_applied_total = EXCLUDED.batches_applied_total, "
             + "rejected_rows_total = EXCLUDED.rejected_rows_total, slot_name = EXCLUDED.slot_name, "
             + "slot_active = EXCLUDED.slot_active, slot_retained_wal_bytes = EXCLUDED.slot_retained_wal_bytes, "
             + "slot_wal_status = EXCLUDED.slot_wal_status, slot_safe_wal_size_bytes = EXCLUDED.slot_safe_wal_size_bytes, "
             + "snapshot_progress = EXCLUDED.snapshot_progress, last_error = EXCLUDED.last_error, "
-            + "started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at";
+            + "started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at, instance_id = EXCLUDED.instance_id";
+    /** Removing rows of long-gone instances is housekeeping: once a minute is plenty. */
+    private static final int PRUNE_EVERY_TICKS = 60;
 
     private final BridgeSettings settings;
+    private final BridgeInstance instance;
     private final Supplier<String> state;
+    private final Supplier<Role> role;
     private final BridgeStats stats;
     private final DataSource target;
     private final SlotMonitor slots;
@@ -61,6 +67,7 @@ public final class StatusReporter implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final Object reporting = new Object();
     private volatile BridgeStatus current;
     private SlotHealth slot = SlotHealth.UNKNOWN;
     private Map<String, Long> snapshotEstimates = Map.of();
@@ -72,14 +79,21 @@ public final class StatusReporter implements AutoCloseable {
     private boolean slotLossReported;
     private boolean slotSeen;
 
-    public StatusReporter(BridgeSettings settings, Supplier<String> state, BridgeStats stats, DataSource target) {
+    /**
+     * @param state what the bridge is doing, as operators see it
+     * @param role  whether this instance holds the leader lock right now
+     */
+    public StatusReporter(BridgeSettings settings, BridgeInstance instance, Supplier<String> state, Supplier<Role> role,
+                          BridgeStats stats, DataSource target) {
         this.settings = settings;
+        this.instance = instance;
         this.state = state;
+        this.role = role;
         this.stats = stats;
         this.target = target;
         this.slots = new SlotMonitor(settings.source(), settings.slot());
         this.current = new BridgeStatus(settings.name(), state.get(), null, 0, 0, 0, 0, settings.slot(), SlotHealth.UNKNOWN,
-                Map.of(), null, startedAt, startedAt);
+                Map.of(), null, startedAt, startedAt, instance, role.get(), List.of());
     }
 
     public void start() {
@@ -98,6 +112,14 @@ public final class StatusReporter implements AutoCloseable {
 
     /** Gathers and publishes the figures now (also what the timer does every second). */
     public void report() {
+        // The timer and the final report on stop may overlap; one at a time, so the last state
+        // reported is the last one written (and the running totals stay consistent).
+        synchronized (reporting) {
+            gatherAndPublish();
+        }
+    }
+
+    private void gatherAndPublish() {
         long now = System.nanoTime();
         long changes = stats.changesApplied();
         double seconds = Math.max(1e-3, (now - lastTickNanos) / 1e9);
@@ -107,18 +129,16 @@ public final class StatusReporter implements AutoCloseable {
         if (ticks++ % SLOT_EVERY_TICKS == 0 || !slotSeen) {
             readSource();
         }
-        BridgeStatus status = new BridgeStatus(settings.name(), state.get(), readLag(), changes, perSecond,
+        BridgeStatus gathered = new BridgeStatus(settings.name(), state.get(), readLag(), changes, perSecond,
                 stats.batchesApplied(), stats.rejectedRows(), settings.slot(), slot, snapshotProgress(),
-                stats.lastError(), startedAt, Instant.now());
+                stats.lastError(), startedAt, Instant.now(), instance, role.get(), List.of());
+        BridgeStatus status = gathered.withInstances(publish(gathered));
         current = status;
         synchronized (this) {
             history.addLast(status);
             while (history.size() > HISTORY_POINTS) {
                 history.removeFirst();
             }
-        }
-        if (!"STANDBY".equals(status.state())) {
-            writeStatusRow(status); // the row describes the active instance; a standby only serves its own HTTP
         }
         warnOnThresholds(status);
     }
@@ -168,8 +188,35 @@ public final class StatusReporter implements AutoCloseable {
         return current.lagSeconds();
     }
 
-    private void writeStatusRow(BridgeStatus s) {
-        try (Connection connection = target.getConnection(); PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
+    /**
+     * Writes the status row while active, and this instance's row; returns every instance the read
+     * side knows, or the last list known when that cannot be read. The two tables fail apart: a
+     * role that may write the status but not the instances still reports the bridge's status.
+     */
+    private List<InstanceRow> publish(BridgeStatus s) {
+        try (Connection connection = target.getConnection()) {
+            // The status row describes the bridge, so only the instance holding the lock writes it; one
+            // that has just won the lock writes it once it has left STANDBY.
+            if (s.role() == Role.ACTIVE && !"STANDBY".equals(s.state())) {
+                try {
+                    writeStatusRow(connection, s);
+                } catch (SQLException e) {
+                    LOG.debug("status table not updated: {}", e.getMessage());
+                }
+            }
+            InstanceTable.write(connection, s);
+            if (ticks % PRUNE_EVERY_TICKS == 1) {
+                InstanceTable.prune(connection, s.bridgeName());
+            }
+            return InstanceTable.list(connection, s.bridgeName());
+        } catch (SQLException e) {
+            LOG.debug("instances table not updated: {}", e.getMessage());
+            return current.instances();
+        }
+    }
+
+    private static void writeStatusRow(Connection connection, BridgeStatus s) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
             upsert.setString(1, s.bridgeName());
             upsert.setString(2, s.state());
             setNullableDouble(upsert, 3, s.lagSeconds());
@@ -190,9 +237,8 @@ public final class StatusReporter implements AutoCloseable {
             upsert.setString(14, s.lastError());
             upsert.setTimestamp(15, Timestamp.from(s.startedAt()));
             upsert.setTimestamp(16, Timestamp.from(s.at()));
+            upsert.setString(17, s.instance().instanceId());
             upsert.executeUpdate();
-        } catch (SQLException e) {
-            LOG.debug("status table not updated: {}", e.getMessage());
         }
     }
 

@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Loads the status page of a running bridge under load in headless Chromium (Debian's package, a
  * separate process) and checks, in the DOM the browser rendered, that the figures and the three
- * charts are drawn from the bridge's API and that they move on as the bridge applies more.
+ * charts are drawn from the bridge's API and that they move on as the bridge applies more, and
+ * that the page shows the instance's role and lists it among the bridge's instances.
  * {@code --virtual-time-budget} lets the page's timers (history, then polls) run before the DOM is
  * dumped; real time passes between the two loads so the bridge's figures have changed.
  */
@@ -78,6 +79,11 @@ class StatusPageBrowserIT {
                 assertThat(first.number("batches")).isPositive();
                 assertThat(first.number("rejected-rows")).isGreaterThanOrEqualTo(0);
                 assertThat(first.text("slot-name")).isEqualTo(settings.slot());
+                assertThat(first.text("role")).isEqualTo("active");
+                assertThat(first.attribute("role", "data-role")).isEqualTo("active");
+                assertThat(first.html()).as("this instance in the instances table")
+                        .containsPattern("<tr[^>]*data-instance-id=\"" + bridge.instance().instanceId()
+                                + "\"[^>]*data-role=\"active\"[^>]*data-stale=\"false\"");
                 assertThat(first.text("slot-active")).isIn("yes", "no", "unknown");
                 assertThat(first.bodyPolls()).as("answered /api/status polls").isPositive();
                 for (String chart : CHARTS) {

@@ -101,6 +101,8 @@ class LeastPrivilegeRolesTest {
                             + "WHERE agent_id = 'a1'")).isEqualTo("tool_called/planner");
                     await().atMost(Duration.ofSeconds(60)).until(() ->
                             count(reader, "SELECT count(*) FROM agent_state_bridge.status WHERE state = 'STREAMING'") == 1);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> count(reader,
+                            "SELECT count(*) FROM agent_state_bridge.instance_status WHERE role = 'active' AND NOT stale") == 1);
                 }
                 StringWriter status = new StringWriter();
                 int statusExit = BridgeCommand.execute(new PrintWriter(status, true), new PrintWriter(status, true), "status",
@@ -161,7 +163,8 @@ class LeastPrivilegeRolesTest {
         Roles roles = migrateWithRoles("reader");
         try (Connection reader = roles.target(roles.reader)) {
             for (String relation : List.of("agent_current_state", "session_summary", "agent_task_progress", "agent_events",
-                    "agent_sessions", "agent_state_bridge.status", "agent_state_bridge.replication_lag")) {
+                    "agent_sessions", "agent_state_bridge.status", "agent_state_bridge.replication_lag",
+                    "agent_state_bridge.instance_status")) {
                 assertThat(count(reader, "SELECT count(*) FROM " + relation)).as(relation).isZero();
             }
             // Read-your-writes: the wait runs as its owner, so the reader needs no rights on source_position.
@@ -180,6 +183,7 @@ class LeastPrivilegeRolesTest {
                     "SELECT * FROM agent_state_bridge.source_position",
                     "SELECT * FROM agent_state_bridge.heartbeat",
                     "SELECT * FROM agent_state_bridge.rejected_rows",
+                    "SELECT * FROM agent_state_bridge.instances",
                     "SELECT * FROM agent_state_bridge.schema_history_read_side",
                     "CREATE TABLE public.scratch (id INT)",
                     "CREATE TABLE agent_state_bridge.scratch (id INT)",

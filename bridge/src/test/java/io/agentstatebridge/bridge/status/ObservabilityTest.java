@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Under load, the status table, /metrics, /health and the `status` command show the same figures,
- * because they all read the one status the bridge gathers each second.
+ * Under load, the status table, the instances table, /metrics, /health and the `status` command
+ * show the same figures, because they all read the one status the bridge gathers each second.
  */
 class ObservabilityTest {
     private final HttpClient http = HttpClient.newHttpClient();
@@ -67,6 +67,13 @@ class ObservabilityTest {
             assertThat(row.get("events_applied_total")).isEqualTo(tick.eventsAppliedTotal());
             assertThat(row.get("lag_seconds")).isEqualTo(tick.lagSeconds());
             assertThat(tick.lagSeconds()).isLessThan(10.0);
+            assertThat(row.get("instance_id")).as("the status row names the instance that wrote it")
+                    .isEqualTo(bridge.instance().instanceId());
+
+            // A lone bridge is the active instance, and says so in its own row.
+            Map<String, Object> instance = instanceRow(databases, settings.name(), bridge.instance().instanceId());
+            assertThat(instance).containsEntry("role", "active").containsEntry("state", "STREAMING")
+                    .containsEntry("pid", ProcessHandle.current().pid()).containsEntry("stale", false);
 
             // /metrics and /api/status show the latest tick: read them within one.
             BridgeStatus status;
@@ -83,6 +90,12 @@ class ObservabilityTest {
                     .isEqualTo(status.slot().retainedWalBytes().doubleValue());
             assertThat(metric(metrics, "agent_state_bridge_events_applied_total")).isGreaterThanOrEqualTo(status.eventsAppliedTotal());
             assertThat(api).contains("\"state\":\"STREAMING\"").contains("\"events_applied_total\":" + status.eventsAppliedTotal());
+            assertThat(metric(metrics, "agent_state_bridge_role\\{[^}]*role=\"active\"[^}]*}")).isEqualTo(1.0);
+            assertThat(metric(metrics, "agent_state_bridge_role\\{[^}]*role=\"standby\"[^}]*}")).isEqualTo(0.0);
+            assertThat(metric(metrics, "agent_state_bridge_instances\\{[^}]*role=\"active\"[^}]*}")).isEqualTo(1.0);
+            assertThat(metric(metrics, "agent_state_bridge_instances\\{[^}]*role=\"standby\"[^}]*}")).isEqualTo(0.0);
+            assertThat(api).contains("\"role\":\"active\"")
+                    .contains("\"instances\":[{\"instance_id\":\"" + bridge.instance().instanceId() + "\",\"role\":\"active\"");
 
             assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
             assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
@@ -93,9 +106,10 @@ class ObservabilityTest {
             load.stop();
             writer.join();
         }
-        // Stopped: the table says so, and `status` is no longer healthy.
+        // Stopped: the tables say so, and `status` is no longer healthy.
         Map<String, Object> row = statusRow(databases, settings.name());
         assertThat(row.get("state")).isEqualTo("STOPPED");
+        assertThat(instanceRow(databases, settings.name(), (String) row.get("instance_id"))).containsEntry("state", "STOPPED");
         CommandResult stopped = statusCommand(databases, settings.name());
         assertThat(stopped.exitCode()).as(stopped.output()).isEqualTo(1);
         assertThat(stopped.output()).contains("NOT healthy");
@@ -104,11 +118,21 @@ class ObservabilityTest {
     private static Map<String, Object> statusRow(BridgeDatabases databases, String name) throws Exception {
         try (Connection connection = DriverManager.getConnection(databases.target().jdbcUrl());
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT state, events_applied_total, lag_seconds, updated_at "
+             ResultSet rs = statement.executeQuery("SELECT state, events_applied_total, lag_seconds, updated_at, instance_id "
                      + "FROM agent_state_bridge.status WHERE bridge_name = '" + name + "'")) {
             assertThat(rs.next()).as("status row for " + name).isTrue();
             return Map.of("state", rs.getString(1), "events_applied_total", rs.getLong(2), "lag_seconds", rs.getDouble(3),
-                    "updated_at", rs.getTimestamp(4).toInstant());
+                    "updated_at", rs.getTimestamp(4).toInstant(), "instance_id", rs.getString(5));
+        }
+    }
+
+    private static Map<String, Object> instanceRow(BridgeDatabases databases, String name, String instanceId) throws Exception {
+        try (Connection connection = DriverManager.getConnection(databases.target().jdbcUrl());
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT role, state, pid, stale FROM agent_state_bridge.instance_status "
+                     + "WHERE bridge_name = '" + name + "' AND instance_id = '" + instanceId + "'")) {
+            assertThat(rs.next()).as("instances row for " + instanceId).isTrue();
+            return Map.of("role", rs.getString(1), "state", rs.getString(2), "pid", rs.getLong(3), "stale", rs.getBoolean(4));
         }
     }
 

@@ -67,6 +67,10 @@ public final class BridgeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -43,8 +43,10 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON %s TO %I', read_side, bridge);
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA agent_state_bridge FROM %I', bridge);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON agent_state_bridge.source_position, '
-                   || 'agent_state_bridge.heartbeat, agent_state_bridge.rejected_rows, agent_state_bridge.status TO %I', bridge);
-    EXECUTE format('GRANT SELECT ON agent_state_bridge.replication_lag, agent_state_bridge.schema_history_read_side TO %I', bridge);
+                   || 'agent_state_bridge.heartbeat, agent_state_bridge.rejected_rows, agent_state_bridge.status, '
+                   || 'agent_state_bridge.instances TO %I', bridge);
+    EXECUTE format('GRANT SELECT ON agent_state_bridge.replication_lag, agent_state_bridge.instance_status, '
+                   || 'agent_state_bridge.schema_history_read_side TO %I', bridge);
     EXECUTE format('GRANT USAGE ON SEQUENCE agent_state_bridge.rejected_rows_id_seq TO %I', bridge);
 
     -- Readers query the projections, the replicas and the bridge's status, and nothing else: not
@@ -59,11 +61,12 @@ BEGIN
     EXECUTE format('REVOKE ALL ON %s FROM %I', read_side, reader);
     EXECUTE format('GRANT SELECT ON %s TO %I', read_side, reader);
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA agent_state_bridge FROM %I', reader);
-    EXECUTE format('GRANT SELECT ON agent_state_bridge.status, agent_state_bridge.replication_lag TO %I', reader);
+    EXECUTE format('GRANT SELECT ON agent_state_bridge.status, agent_state_bridge.replication_lag, '
+                   || 'agent_state_bridge.instance_status TO %I', reader);
 
     RAISE NOTICE 'role "%" (LOGIN): SELECT, INSERT, UPDATE, DELETE, TRUNCATE on the read-side tables; no CREATE, does not own them',
         bridge;
-    RAISE NOTICE 'role "%" (%): SELECT on the projections, the replicas, agent_state_bridge.status and agent_state_bridge.replication_lag',
+    RAISE NOTICE 'role "%" (%): SELECT on the projections, the replicas, agent_state_bridge.status, replication_lag and instance_status',
         reader, CASE WHEN (SELECT rolcanlogin FROM pg_roles WHERE rolname = reader) THEN 'LOGIN'
                      ELSE 'NOLOGIN: GRANT it to the roles your readers log in as' END;
 

@@ -1,0 +1,216 @@
+package io.agentstatebridge.bridge.config;
+
+import io.agentstatebridge.bridge.loadgen.LoadGenerator;
+import io.agentstatebridge.bridge.testing.BridgeProcess;
+import io.agentstatebridge.projections.schema.SchemaMigrations;
+import io.agentstatebridge.projections.testing.PostgresFixture;
+import io.agentstatebridge.projections.testing.PostgresFixture.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The built jar runs as a role that must present a password (scram-sha-256) on both databases,
+ * streams changes, loses its read-side connections mid-batch, and is started with a wrong
+ * password and an unreachable source. The password then appears nowhere: not in the process's
+ * output, the error messages, any row the bridge keeps on either database, /metrics, /api/status,
+ * /api/history, the status page or what `status` prints.
+ */
+class PasswordNeverShownIT {
+    /** Distinctive enough that finding it anywhere can only mean it leaked. */
+    private static final String PASSWORD = "S3cr3t-" + Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(120);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    /** Everything the bridge showed, by where it showed it. */
+    private final Map<String, String> shown = new LinkedHashMap<>();
+
+    @Test
+    void passwordAppearsInNoOutputErrorStatusRowEndpointOrPage() throws Exception {
+        PostgresFixture postgres = PostgresFixture.get();
+        String role = "bridge_pw_" + ProcessHandle.current().pid();
+        TestDatabase source = postgres.createDatabase("pw_source");
+        TestDatabase target = postgres.createDatabase("pw_target");
+        // Owner of both databases: it creates the write side (so it may publish its tables) and the read side.
+        postgres.executeAsSuperuser("postgres", "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD '" + PASSWORD + "'",
+                "ALTER DATABASE " + source.name() + " OWNER TO " + role, "ALTER DATABASE " + target.name() + " OWNER TO " + role);
+        String sourceUrl = postgres.jdbcUrl(source.name(), role, PASSWORD);
+        String targetUrl = postgres.jdbcUrl(target.name(), role, PASSWORD);
+        PGSimpleDataSource writeSide = new PGSimpleDataSource();
+        writeSide.setUrl(sourceUrl);
+        SchemaMigrations.migrateWriteSide(writeSide);
+        String name = "pw_" + ProcessHandle.current().pid();
+
+        startupErrorsNameTheProblem(sourceUrl, targetUrl, name);
+
+        int port = freePort();
+        try (BridgeProcess bridge = BridgeProcess.start("password-bridge", run(sourceUrl, targetUrl, name, "--http-port",
+                String.valueOf(port)));
+             LoadGenerator load = new LoadGenerator(DatabaseUrl.parse(sourceUrl, "source"),
+                     new LoadGenerator.LoadSettings(10, 100, Duration.ZERO, 2, 5))) {
+            await("bridge streaming").atMost(Duration.ofSeconds(120))
+                    .until(() -> bridge.output().contains("streaming from") || !bridge.isAlive());
+            assertThat(bridge.isAlive()).as("bridge running; see %s", bridge.log()).isTrue();
+            Thread writer = new Thread(() -> {
+                try {
+                    load.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "password-test-load");
+            writer.start();
+            await("changes applied").atMost(Duration.ofSeconds(60)).until(() -> applied(postgres, target, name) > 200);
+
+            dropReadSideConnectionsMidBatch(postgres, target, role);
+            await("the bridge reports the lost connection").atMost(Duration.ofSeconds(60))
+                    .until(() -> bridge.output().contains("the read side is unavailable"));
+            long afterFailure = applied(postgres, target, name);
+            await("applying again after the failure").atMost(Duration.ofSeconds(60))
+                    .until(() -> applied(postgres, target, name) > afterFailure);
+
+            for (String path : List.of("/metrics", "/api/status", "/api/history", "/", "/index.html", "/status.js", "/status.css")) {
+                shown.put("GET " + path, get(port, path));
+            }
+            assertThat(shown.get("GET /metrics")).contains("agent_state_bridge_events_applied_total");
+            assertThat(shown.get("GET /api/status")).contains("\"state\":\"STREAMING\"").contains("\"role\":\"active\"");
+
+            try (BridgeProcess status = BridgeProcess.start("password-status", "status", "--target-url", targetUrl,
+                    "--name", name)) {
+                status.waitFor(EXIT_TIMEOUT);
+                shown.put("output of `status`", status.output());
+            }
+            assertThat(shown.get("output of `status`")).contains("STREAMING").contains("instances");
+
+            load.stop();
+            writer.join(30_000);
+            assertThat(bridge.terminate()).as("exit status on SIGTERM; see %s", bridge.log()).isZero();
+            shown.put("output of the bridge", bridge.output());
+        }
+        shown.put("agent_state_bridge.* on the read side", bookkeepingRows(postgres.jdbcUrl(target.name())));
+        shown.put("agent_state_bridge.* on the write side", bookkeepingRows(postgres.jdbcUrl(source.name())));
+        assertThat(shown.get("agent_state_bridge.* on the read side")).contains(name).contains("STOPPED").contains("active");
+
+        shown.forEach((where, text) -> assertThat(text).as("%s:%n%s", where, text).isNotEmpty().doesNotContain(PASSWORD));
+    }
+
+    /** A wrong password for either database and an unreachable source: exit 2 and an instruction. */
+    private void startupErrorsNameTheProblem(String sourceUrl, String targetUrl, String name) throws Exception {
+        String wrong = PASSWORD + "-wrong"; // still carries the password, so an echo of it would be caught
+        String unreachable = sourceUrl.replaceFirst(":\\d+/", ":" + freePort() + "/");
+        Map<String, String[]> runs = new LinkedHashMap<>();
+        runs.put("wrong target password", run(sourceUrl, targetUrl.replace(PASSWORD, wrong), name, "--http-port", "0"));
+        runs.put("wrong source password", run(sourceUrl.replace(PASSWORD, wrong), targetUrl, name, "--http-port", "0"));
+        runs.put("unreachable source", run(unreachable, targetUrl, name, "--http-port", "0"));
+        Map<String, String> expected = Map.of("wrong target password", "cannot log in to the target database",
+                "wrong source password", "cannot log in to the source database",
+                "unreachable source", "cannot reach the source database");
+        for (Map.Entry<String, String[]> attempt : runs.entrySet()) {
+            try (BridgeProcess failing = BridgeProcess.start("password-" + attempt.getKey().replace(' ', '-'), attempt.getValue())) {
+                int exit = failing.waitFor(EXIT_TIMEOUT);
+                String output = failing.output();
+                assertThat(exit).as("%s: exit status; output:%n%s", attempt.getKey(), output).isEqualTo(2);
+                assertThat(output).contains(expected.get(attempt.getKey()));
+                shown.put("output with a " + attempt.getKey(), output);
+            }
+        }
+    }
+
+    /**
+     * Holds a lock the bridge's next batch needs, waits until a batch waits on it, then ends every
+     * read-side session of the bridge's role: the batch in flight fails on a lost connection.
+     */
+    private static void dropReadSideConnectionsMidBatch(PostgresFixture postgres, TestDatabase target, String role)
+            throws SQLException {
+        try (Connection locker = DriverManager.getConnection(postgres.jdbcUrl(target.name()));
+             Connection admin = DriverManager.getConnection(postgres.jdbcUrl(target.name()))) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE public.agent_events IN ACCESS EXCLUSIVE MODE");
+            }
+            String waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND usename = '"
+                    + role + "' AND wait_event_type = 'Lock'";
+            await("a batch waiting on the lock").atMost(Duration.ofSeconds(60)).until(() -> count(admin, waiting) > 0);
+            count(admin, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND usename = '" + role + "'");
+            locker.rollback();
+        }
+    }
+
+    private static long applied(PostgresFixture postgres, TestDatabase target, String name) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(target.name()))) {
+            return count(connection, "SELECT COALESCE(max(events_applied_total), 0) FROM agent_state_bridge.status "
+                    + "WHERE bridge_name = '" + name + "' AND state = 'STREAMING'");
+        }
+    }
+
+    /** Every row of every table and view in the bridge's schema, as text. */
+    private static String bookkeepingRows(String superuserUrl) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        try (Connection connection = DriverManager.getConnection(superuserUrl); Statement statement = connection.createStatement()) {
+            List<String> relations = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE n.nspname = 'agent_state_bridge' AND c.relkind IN ('r', 'v') ORDER BY 1")) {
+                while (rs.next()) {
+                    relations.add(rs.getString(1));
+                }
+            }
+            for (String relation : relations) {
+                try (ResultSet rs = statement.executeQuery("SELECT r::text FROM agent_state_bridge." + relation + " r")) {
+                    while (rs.next()) {
+                        text.append(relation).append(": ").append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    private static long count(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String[] run(String sourceUrl, String targetUrl, String name, String... more) {
+        List<String> arguments = new ArrayList<>(List.of("run", "--source-url", sourceUrl, "--target-url", targetUrl,
+                "--name", name, "--slot", name, "--publication", name, "--max-batch-size", "64"));
+        arguments.addAll(List.of(more));
+        return arguments.toArray(String[]::new);
+    }
+
+    private String get(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+        return response.body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
