@@ -7,7 +7,8 @@ import java.util.Map;
  * Everything operators see about one bridge at one moment. The status table, /metrics, the
  * health probes, the status page and `status` all show this same record.
  *
- * @param state            STARTING, SNAPSHOTTING, STREAMING, PAUSED (read side unreachable), FAILED, STOPPED
+ * @param state            STARTING, STANDBY, SNAPSHOTTING, STREAMING, PAUSED (read side unreachable),
+ *                         RECONNECTING (source unreachable), STOPPING, STOPPED, FAILED
  * @param lagSeconds       now minus the newest source commit the read side reflects; null before any
  * @param snapshotProgress per table, rows done and estimated total, while a snapshot runs
  */

@@ -71,6 +71,10 @@ public final class StatusReporter implements AutoCloseable {
     private Instant lastWalWarning = Instant.EPOCH;
     private boolean slotLossReported;
     private boolean slotSeen;
+    private boolean targetReachable = true;
+    private Double lagRead;
+    private long lagReadNanos;
+    private final SourceOutageLog sourceOutages = new SourceOutageLog();
 
     public StatusReporter(BridgeSettings settings, Supplier<String> state, BridgeStats stats, DataSource target) {
         this.settings = settings;
@@ -104,10 +108,12 @@ public final class StatusReporter implements AutoCloseable {
         double perSecond = (changes - lastChanges) / seconds;
         lastChanges = changes;
         lastTickNanos = now;
-        if (ticks++ % SLOT_EVERY_TICKS == 0 || !slotSeen) {
+        String stateName = state.get();
+        boolean reconnectingNow = "RECONNECTING".equals(stateName) && !"RECONNECTING".equals(current.state());
+        if (ticks++ % SLOT_EVERY_TICKS == 0 || !slotSeen || reconnectingNow) {
             readSource();
         }
-        BridgeStatus status = new BridgeStatus(settings.name(), state.get(), readLag(), changes, perSecond,
+        BridgeStatus status = new BridgeStatus(settings.name(), stateName, readLag(), changes, perSecond,
                 stats.batchesApplied(), stats.rejectedRows(), settings.slot(), slot, snapshotProgress(),
                 stats.lastError(), startedAt, Instant.now());
         current = status;
@@ -117,9 +123,10 @@ public final class StatusReporter implements AutoCloseable {
                 history.removeFirst();
             }
         }
-        if (!"STANDBY".equals(status.state())) {
+        if (!"STANDBY".equals(status.state()) && targetReachable) {
             writeStatusRow(status); // the row describes the active instance; a standby only serves its own HTTP
         }
+        sourceOutages.observe(status);
         warnOnThresholds(status);
     }
 
@@ -138,6 +145,9 @@ public final class StatusReporter implements AutoCloseable {
                 snapshotEstimates = slots.estimatedRows();
             }
         } catch (SQLException e) {
+            // Unknown, not the last figures read: while the source is unreachable nobody knows.
+            slot = SlotHealth.UNKNOWN;
+            stats.lastError("source: cannot reach " + settings.source().describe() + ": " + e.getMessage());
             LOG.debug("slot health unavailable: {}", e.getMessage());
         }
     }
@@ -153,19 +163,29 @@ public final class StatusReporter implements AutoCloseable {
         return progress;
     }
 
+    /**
+     * Lag as the read side shows it. While the read side cannot be reached nothing can be applied
+     * to it, so its lag grows with the clock from the last figure read: that is what is shown.
+     */
     private Double readLag() {
         try (Connection connection = target.getConnection(); PreparedStatement query = connection.prepareStatement(LAG_QUERY)) {
             query.setString(1, settings.name());
+            Double lag = null;
             try (ResultSet rs = query.executeQuery()) {
                 if (rs.next()) {
-                    double lag = rs.getDouble(1);
-                    return rs.wasNull() ? null : Math.max(0, lag);
+                    double seconds = rs.getDouble(1);
+                    lag = rs.wasNull() ? null : Math.max(0, seconds);
                 }
             }
+            targetReachable = true;
+            lagReadNanos = System.nanoTime();
+            lagRead = lag;
+            return lag;
         } catch (SQLException e) {
+            targetReachable = false;
             LOG.debug("lag unavailable: {}", e.getMessage());
         }
-        return current.lagSeconds();
+        return lagRead == null ? current.lagSeconds() : lagRead + (System.nanoTime() - lagReadNanos) / 1e9;
     }
 
     private void writeStatusRow(BridgeStatus s) {
