@@ -30,16 +30,22 @@ final class LeaderLock implements AutoCloseable {
         this.bridgeName = bridgeName;
     }
 
-    /** Takes the lock if nobody holds it; true when this bridge holds it afterwards. */
+    /**
+     * Takes the lock if nobody holds it; true when this bridge holds it afterwards. After the lock's
+     * session was lost (read-side restart, network), opens a new one and tries to take it again.
+     */
     synchronized boolean tryAcquire() throws SQLException {
         if (held && stillConnected()) {
             return true;
         }
-        if (connection == null || connection.isClosed()) {
+        held = false;
+        if (connection == null) {
             Properties properties = new Properties();
             properties.setProperty("ApplicationName", "agent-state-bridge-leader-lock");
             properties.setProperty("tcpKeepAlive", "true");
             properties.setProperty("connectTimeout", "10");
+            // A check must not hang on a silent network; a timed-out session is given up for a new one.
+            properties.setProperty("socketTimeout", "10");
             connection = DriverManager.getConnection(target.jdbcUrl(), properties);
         }
         try (PreparedStatement lock = connection.prepareStatement(
@@ -49,6 +55,9 @@ final class LeaderLock implements AutoCloseable {
                 rs.next();
                 held = rs.getBoolean(1);
             }
+        } catch (SQLException e) {
+            dropConnection();
+            throw e;
         }
         return held;
     }
@@ -57,20 +66,26 @@ final class LeaderLock implements AutoCloseable {
         try (PreparedStatement ping = connection.prepareStatement("SELECT 1"); ResultSet ignored = ping.executeQuery()) {
             return true;
         } catch (SQLException e) {
-            held = false;
+            // The session is gone, and with it the lock: PostgreSQL released it when the session ended.
+            dropConnection();
             return false;
         }
     }
 
-    @Override
-    public synchronized void close() {
+    private void dropConnection() {
         held = false;
         try {
             if (connection != null) {
-                connection.close(); // ends the session, which releases the lock
+                connection.close();
             }
         } catch (SQLException ignored) {
-            // the session is gone either way
+            // broken already
         }
+        connection = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        dropConnection(); // ends the session, which releases the lock
     }
 }
