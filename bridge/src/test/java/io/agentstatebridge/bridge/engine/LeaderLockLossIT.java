@@ -42,7 +42,9 @@ class LeaderLockLossIT {
 
                 proxy.cut();
                 await("standby taking the lock the active bridge lost").atMost(Duration.ofSeconds(30))
-                        .until(() -> standby.output().contains("taking over") || !standby.isAlive());
+                        .until(() -> standby.output().contains("bridge '" + databases.name() + "' taking over")
+                                || !standby.isAlive());
+                assertThat(standby.isAlive()).as("standby running; see %s", standby.log()).isTrue();
                 assertThat(active.isAlive()).as("active bridge paused, not gone; see %s", active.log()).isTrue();
                 proxy.restore();
 
