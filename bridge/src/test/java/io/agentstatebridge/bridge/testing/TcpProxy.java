@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP forwarder on 127.0.0.1 between a client under test and a real server, that can make the
- * server unreachable: {@link #cut()} resets every forwarded connection and every connection
- * attempt after it (the client sees "connection reset" or "connection attempt failed", as behind
- * a load balancer with no backend) until {@link #restore()}.
+ * server unreachable until {@link #restore()}: {@link #cut()} resets every forwarded connection on
+ * both sides and every connection attempt after it (the client sees "connection reset" or
+ * "connection attempt failed", as behind a load balancer with no backend); {@link #partition()}
+ * does the same to the client but leaves the server's side hanging, as a lost network does.
  *
  * <p>Threads: one accepting, two per forwarded connection (one per direction), all daemons. The
  * listening socket stays open while cut: closing it could let another process take the port.
@@ -28,6 +29,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean cut;
     private volatile boolean closed;
@@ -70,6 +72,19 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Like a network partition: the client's connections break and new ones are refused until
+     * {@link #restore()}, but the server is told nothing; its sessions linger until its own
+     * timeouts end them (a walsender: wal_sender_timeout), as when packets are simply lost.
+     */
+    public void partition() {
+        cut = true;
+        for (Link link : links) {
+            link.partitioned = true;
+            reset(link.client);
+        }
+    }
+
     /** Forwards new connections again. */
     public void restore() {
         cut = false;
@@ -83,6 +98,9 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (Link link : links) {
+            link.partitioned = false;
+        }
         cut();
         try {
             listener.close();
@@ -119,15 +137,19 @@ public final class TcpProxy implements AutoCloseable {
                 reset(upstream);
                 continue;
             }
-            pump(client, upstream);
-            pump(upstream, client);
+            Link link = new Link(client, upstream);
+            links.add(link);
+            pump(link, client, upstream);
+            pump(link, upstream, client);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Link link, Socket from, Socket to) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
                     out.write(buffer, 0, read);
@@ -136,12 +158,29 @@ public final class TcpProxy implements AutoCloseable {
             } catch (IOException ignored) {
                 // either side went away, or the proxy cut the connection
             } finally {
-                reset(from);
-                reset(to);
+                if (link.partitioned) {
+                    reset(link.client); // the server's side is left hanging, unanswered
+                } else {
+                    reset(from);
+                    reset(to);
+                    links.remove(link);
+                }
             }
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A forwarded connection: the client's socket and the proxy's socket to the server. */
+    private static final class Link {
+        final Socket client;
+        final Socket upstream;
+        volatile boolean partitioned;
+
+        Link(Socket client, Socket upstream) {
+            this.client = client;
+            this.upstream = upstream;
+        }
     }
 
     /** Closes with RST rather than FIN, so both peers see the connection fail, not end. */
