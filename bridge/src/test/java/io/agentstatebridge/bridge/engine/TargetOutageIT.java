@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The read side becomes unreachable for 30 s while agents keep writing: the bridge (the built jar,
- * as operators run it) reaches it through a proxy that resets every connection and refuses new
+ * as operators run it) reaches it through a proxy that breaks every connection and refuses new
  * ones. The bridge shows PAUSED with the reason, retries the batch in hand with bounded backoff,
  * takes its leader lock again, never exits, and converges exactly: each batch is one read-side
  * transaction, so no attempt leaves half a batch behind. Replay with -Dbridge.seed=SEED.
@@ -37,14 +38,28 @@ class TargetOutageIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
+    /** The read side's sessions end with the connections, as when it restarts. */
     @Test
-    void readSideUnreachableForThirtySecondsPausesRetriesAndConvergesWithoutExiting() throws Exception {
+    void readSideConnectionsResetForThirtySecondsPauseRetryAndConvergeWithoutExiting() throws Exception {
+        rideOut(TcpProxy::cut, "target_reset", false);
+    }
+
+    /**
+     * A network partition: the read side keeps the bridge's old sessions, possibly one in the middle
+     * of a batch's transaction holding row locks, and the old leader-lock session holding the lock.
+     */
+    @Test
+    void readSidePartitionedForThirtySecondsPausesRetriesAndConvergesWithoutExiting() throws Exception {
+        rideOut(TcpProxy::partition, "target_partition", true);
+    }
+
+    private void rideOut(Consumer<TcpProxy> fault, String purpose, boolean serverKeepsSessions) throws Exception {
         long seed = Long.getLong("bridge.seed", System.nanoTime());
-        BridgeDatabases databases = new BridgeDatabases("target_outage");
+        BridgeDatabases databases = new BridgeDatabases(purpose);
         int httpPort = freePort();
         try (TcpProxy proxy = TcpProxy.forwardingTo(databases.target().host(), databases.target().port());
              SourceChurn writer = new SourceChurn(databases, seed, 2, 10).pausing(Duration.ofMillis(20));
-             BridgeProcess bridge = BridgeProcess.start("target-outage", "run",
+             BridgeProcess bridge = BridgeProcess.start(purpose, "run",
                      "--source-url", databases.source().jdbcUrl(),
                      "--target-url", proxy.route(databases.target()).jdbcUrl(),
                      "--name", databases.name(), "--slot", databases.name(), "--publication", databases.name(),
@@ -56,7 +71,7 @@ class TargetOutageIT {
             await("applying the writer's changes").atMost(Duration.ofSeconds(60))
                     .until(() -> status(httpPort).path("events_applied_total").asLong() > 200);
 
-            proxy.cut();
+            fault.accept(proxy);
             Set<String> states = new LinkedHashSet<>();
             Set<String> errors = new LinkedHashSet<>();
             Set<Integer> liveness = new LinkedHashSet<>();
@@ -75,30 +90,34 @@ class TargetOutageIT {
             }
             proxy.restore();
             long restoredAt = System.nanoTime();
-            System.out.printf("target outage: states %s, max lag %.0f s, /health/live %s, errors %s%n",
-                    states, maxLag, liveness, errors);
+            System.out.printf("%s: states %s, max lag %.0f s, /health/live %s, errors %s%n",
+                    purpose, states, maxLag, liveness, errors);
 
             assertThat(states).as("what operators saw over HTTP").contains("PAUSED").doesNotContain("FAILED");
             assertThat(errors).as("the reason shown").anyMatch(e -> e.startsWith("read side:"));
             assertThat(maxLag).as("lag kept growing while nothing could be applied").isGreaterThan(20);
             assertThat(liveness).as("/health/live while paused").containsOnly(200);
 
-            await("caught up after the outage").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+            await("caught up after the outage").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                     .until(() -> !bridge.isAlive() || streamingWithLagUnder(httpPort, 5));
             assertThat(bridge.isAlive()).as("bridge still running; see %s", bridge.log()).isTrue();
-            System.out.printf("target outage: caught up (lag under 5 s) %.1f s after the read side was reachable again%n",
-                    (System.nanoTime() - restoredAt) / 1e9);
+            System.out.printf("%s: caught up (lag under 5 s) %.1f s after the read side was reachable again%n",
+                    purpose, (System.nanoTime() - restoredAt) / 1e9);
 
             String log = bridge.output();
             Matcher recovered = RECOVERED.matcher(log);
             assertThat(recovered.find()).as("the bridge logs when the read side is back; see %s", bridge.log()).isTrue();
             int attempts = Integer.parseInt(recovered.group(1));
-            System.out.printf("target outage: the paused batch was applied at attempt %d, %s s after the first%n",
-                    attempts, recovered.group(2));
+            System.out.printf("%s: the paused batch was applied at attempt %d, %s s after the first%n",
+                    purpose, attempts, recovered.group(2));
             // 200 ms doubling to 10 s, each attempt waiting up to 3 s for a connection: a handful.
             assertThat(attempts).as("attempts at the batch over a %d s outage", OUTAGE.toSeconds()).isBetween(2, 15);
             assertThat(log).contains("lost the leader lock's session on the read side")
                     .contains("leader lock taken again after the read side came back");
+            if (serverKeepsSessions) {
+                assertThat(log).as("the old lock session, still holding the lock on the read side, was ended")
+                        .contains("lock session(s) this instance had lost but the read side still kept");
+            }
 
             writer.stop();
             assertThat(databases.verifyDifferences(Duration.ofSeconds(120)))
@@ -107,7 +126,7 @@ class TargetOutageIT {
             assertThat(bridge.isAlive()).as("bridge never exited; see %s", bridge.log()).isTrue();
             assertThat(bridge.terminate()).as("exit status after SIGTERM").isZero();
         } catch (AssertionError | Exception e) {
-            throw new AssertionError("target outage test failed; replay with -Dbridge.seed=" + seed, e);
+            throw new AssertionError(purpose + " test failed; replay with -Dbridge.seed=" + seed, e);
         }
     }
 
