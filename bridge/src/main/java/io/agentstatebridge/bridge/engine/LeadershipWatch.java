@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *     anyway (see {@code BatchHandler}), and this bridge keeps the replication slot, so no other
  *     instance can stream meanwhile.</li>
  * <li>Once it can be reached, the watch takes the lock again. Usually nobody else got it and this
- *     bridge simply carries on.</li>
+ *     bridge simply carries on. After a network partition the read side may still keep this
+ *     bridge's old session, and the lock with it; {@link LeaderLock} ends that session first.</li>
  * <li>If another instance took it first, this bridge steps down: it stops streaming, which frees
  *     the slot for the new lock holder, and ends FAILED with that reason, so that its supervisor
  *     restarts it (it then stands by). Staying active instead would leave the lock holder waiting
