@@ -31,7 +31,8 @@ import java.util.function.BooleanSupplier;
  */
 final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration INITIAL_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final ProjectionApplier applier;
     private final ChangeRecordMapper mapper = new ChangeRecordMapper();
@@ -52,6 +53,17 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        stats.handlingStarted();
+        try {
+            handle(records, committer);
+        } finally {
+            stats.handlingFinished();
+        }
+    }
+
+    private void handle(List<RecordChangeEvent<SourceRecord>> records,
+                        DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         List<RecordChangeEvent<SourceRecord>> pending = new ArrayList<>(heldBack.size() + records.size());
         pending.addAll(heldBack);
@@ -128,21 +140,32 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 ChangeBatch.SnapshotPart.of(snapshotRows, firstOfSnapshot, lastOfSnapshot));
     }
 
+    /**
+     * Applies the batch, retrying while the read side is unreachable: the batch is one transaction,
+     * so a failed attempt leaves nothing behind. Waits grow from INITIAL_BACKOFF to MAX_BACKOFF, so
+     * a long outage costs one attempt (and at most one log line) every few seconds.
+     */
     private ApplyResult applyWithRetries(ChangeBatch batch) throws InterruptedException {
-        Duration backoff = Duration.ofMillis(200);
+        Duration backoff = INITIAL_BACKOFF;
+        long started = System.nanoTime();
         int attempt = 0;
         while (true) {
             attempt++;
             try {
-                return applier.apply(batch);
+                ApplyResult result = applier.apply(batch);
+                if (attempt > 1) {
+                    LOG.info("the read side is reachable again: batch applied after {} attempts over {} s; streaming resumes",
+                            attempt, Math.round((System.nanoTime() - started) / 1e9));
+                }
+                return result;
             } catch (SQLException | RuntimeException e) {
-                stats.lastError(e.getMessage());
+                stats.lastError("read side: " + e.getMessage());
                 if (!TransientFailures.isTransient(e) || !running.getAsBoolean()) {
                     throw new ApplyFailedException("applying " + batch.changes().size()
                             + " changes to the read side failed and retrying cannot help: " + e.getMessage(), e);
                 }
                 stats.activity(BridgeStats.Activity.PAUSED);
-                if (attempt == 1 || attempt % 10 == 0) {
+                if (attempt == 1 || backoff.equals(MAX_BACKOFF)) {
                     LOG.warn("the read side is unavailable ({}); retrying the batch (attempt {}), next in {} ms",
                             e.getMessage(), attempt, backoff.toMillis());
                 }

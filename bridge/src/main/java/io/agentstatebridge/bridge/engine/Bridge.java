@@ -51,6 +51,7 @@ public final class Bridge implements AutoCloseable {
 
     private HikariDataSource target;
     private volatile LeaderLock leaderLock; // read by the status reporter's thread
+    private LeadershipWatch leadershipWatch;
     private StatusReporter statusReporter;
     private StatusServer statusServer;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -141,8 +142,31 @@ public final class Bridge implements AutoCloseable {
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
         state.set(State.RUNNING);
         executor.execute(engine);
+        leadershipWatch = new LeadershipWatch(leaderLock, this::stepDown);
+        leadershipWatch.start();
         LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
                 settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
+    }
+
+    /**
+     * Another instance holds the leader lock, taken while this one had lost its read-side session:
+     * stop streaming so that it can have the slot. See {@link LeadershipWatch} for why.
+     */
+    private void stepDown() {
+        if (!state.compareAndSet(State.RUNNING, State.FAILED)) {
+            return;
+        }
+        String reason = "another instance with the name '" + settings.name() + "' took the leader lock while this one "
+                + "had lost its connection to the read side; this instance stopped streaming so that the other can "
+                + "take over. Restart it to have it stand by.";
+        failure.set(new SetupException(reason));
+        stats.lastError(reason);
+        LOG.error("bridge '{}' stepping down: {}", settings.name(), reason);
+        try {
+            engine.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
+        }
     }
 
     public State state() {
@@ -254,6 +278,8 @@ public final class Bridge implements AutoCloseable {
     private void engineFinished(boolean success, String message, Throwable error) {
         if (state.get() == State.STOPPING || (success && error == null)) {
             LOG.info("change streaming ended: {}", message);
+        } else if (state.get() == State.FAILED && failure.get() != null) {
+            LOG.info("change streaming ended after stepping down");
         } else {
             Throwable cause = error != null ? error : new SetupException(message);
             failure.set(cause);
@@ -279,8 +305,17 @@ public final class Bridge implements AutoCloseable {
         config.setPoolName("read-side");
         config.setMaximumPoolSize(3);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(10_000);
+        // Short, so that while the read side is down each retry of a batch and each status tick
+        // gives up quickly (the batch is retried with backoff; the status shows the outage).
+        config.setConnectionTimeout(3_000);
         config.setInitializationFailTimeout(-1);
+        // After a network partition the server may keep a session of ours it cannot tell is gone,
+        // in the middle of a batch's transaction, holding row locks the retried batch then waits
+        // for. Keepalives let the server notice a vanished peer in about 25 s (instead of the
+        // default two hours); the idle-in-transaction limit ends such a transaction regardless.
+        // Neither touches a live batch: its statements follow each other without pause.
+        config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '30s'; SET tcp_keepalives_idle = 10; "
+                + "SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3");
         config.addDataSourceProperty("ApplicationName", "agent-state-bridge");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(config);
@@ -292,6 +327,9 @@ public final class Bridge implements AutoCloseable {
         }
         if (executor != null) {
             executor.shutdown();
+        }
+        if (leadershipWatch != null) {
+            leadershipWatch.close();
         }
         if (statusServer != null) {
             statusServer.close();

@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.engine;
 import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.change.SourcePosition;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,11 +14,24 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Running totals of what the bridge has applied, and what it is doing, for status and metrics. */
 public final class BridgeStats {
-    /** What the change stream is doing. */
-    public enum Activity { STARTING, SNAPSHOTTING, STREAMING, PAUSED }
+    /**
+     * What the change stream is doing. PAUSED: the read side is unreachable and the batch in hand
+     * is being retried. RECONNECTING: nothing, not even a heartbeat, has come from the source for
+     * {@link #SILENCE_LIMIT}: the source is unreachable or restarting and the connector is
+     * reconnecting.
+     */
+    public enum Activity { STARTING, SNAPSHOTTING, STREAMING, PAUSED, RECONNECTING }
+
+    /**
+     * Five heartbeat intervals: a streaming connector delivers a heartbeat every second even when
+     * the source is idle, so this much silence means the stream is interrupted.
+     */
+    public static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
 
     private volatile Activity activity = Activity.STARTING;
     private volatile String lastError;
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile boolean handling;
     private final Map<String, AtomicLong> snapshotRows = new ConcurrentHashMap<>();
     private final List<Consumer<ApplyResult>> batchObservers = new CopyOnWriteArrayList<>();
     private final AtomicLong changesApplied = new AtomicLong();
@@ -48,12 +62,34 @@ public final class BridgeStats {
         this.activity = activity;
     }
 
-    void lastError(String error) {
+    /** Records what went wrong last, for operators; it stays shown after recovery, as the last error. */
+    public void lastError(String error) {
         this.lastError = error;
     }
 
+    /** The connector has delivered records (changes or heartbeats); handling them starts. */
+    void handlingStarted() {
+        lastReceivedNanos = System.nanoTime();
+        handling = true;
+    }
+
+    /** The records delivered are handled; the connector may deliver more. */
+    void handlingFinished() {
+        lastReceivedNanos = System.nanoTime();
+        handling = false;
+    }
+
+    /** How long the connector has delivered nothing while the bridge was waiting for it. */
+    public Duration silence() {
+        return handling ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lastReceivedNanos);
+    }
+
     public Activity activity() {
-        return activity;
+        Activity current = activity;
+        if (current == Activity.STREAMING && silence().compareTo(SILENCE_LIMIT) > 0) {
+            return Activity.RECONNECTING;
+        }
+        return current;
     }
 
     public String lastError() {

@@ -120,6 +120,11 @@ final class ChangeRecordMapper {
         return record.topic() != null && record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX);
     }
 
+    /**
+     * Every column the record carries, including columns added on the source after the read side
+     * was set up: they ride along unused, because replicas and projections read only the columns
+     * {@link SourceTable} declares. So adding a column to a source table needs no action here.
+     */
     private static Row row(Struct struct, boolean mayOmitUnchanged) {
         Map<String, String> values = new LinkedHashMap<>();
         Set<String> unchanged = new HashSet<>();

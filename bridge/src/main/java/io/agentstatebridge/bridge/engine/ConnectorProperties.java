@@ -4,6 +4,7 @@ import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.projections.change.SourceTable;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -15,6 +16,10 @@ final class ConnectorProperties {
      * the stored offset belongs to that partition.
      */
     static final String TOPIC_PREFIX = "agent_state_bridge";
+
+    /** Backoff between the connector's attempts to reach the source again after losing it. */
+    static final Duration RECONNECT_INITIAL = Duration.ofMillis(300);
+    static final Duration RECONNECT_MAX = Duration.ofSeconds(10);
 
     private ConnectorProperties() {
     }
@@ -70,7 +75,17 @@ final class ConnectorProperties {
 
         p.setProperty("slot.max.retries", "3");
         p.setProperty("slot.retry.delay.ms", "2000");
+        // A lost source connection (restart, failover, network) is retriable: the connector stops its
+        // task and starts it again, resuming from the position stored on the read side, for as long
+        // as it takes. Waits between attempts double from RECONNECT_INITIAL up to RECONNECT_MAX (the
+        // engine does not shrink them again after a recovery), so streaming resumes at most about
+        // RECONNECT_MAX after the source is back, and a long outage costs one attempt per RECONNECT_MAX.
         p.setProperty("errors.max.retries", "-1");
+        p.setProperty("errors.retry.delay.initial.ms", Long.toString(RECONNECT_INITIAL.toMillis()));
+        p.setProperty("errors.retry.delay.max.ms", Long.toString(RECONNECT_MAX.toMillis()));
+        // The task also waits this long before each restart (default 10 s); shorter, so that the
+        // backoff above decides the pace.
+        p.setProperty("retriable.restart.connector.wait.ms", Long.toString(RECONNECT_INITIAL.toMillis()));
         return p;
     }
 }

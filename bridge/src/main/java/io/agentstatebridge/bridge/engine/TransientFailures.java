@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.engine;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
 /**
@@ -24,6 +25,11 @@ final class TransientFailures {
 
     static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // The pool's "no connection within the timeout" carries the SQLSTATE of the last
+            // failed attempt, if there was one; it is a connection problem either way.
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 if (state != null && (state.startsWith("08") || RETRYABLE_STATES.contains(state))) {

@@ -20,8 +20,8 @@ import java.util.function.ToDoubleFunction;
  * /metrics agrees with the status table and the page; batch distributions come from each batch.
  */
 public final class BridgeMetrics {
-    private static final List<String> STATES = List.of("STARTING", "STANDBY", "SNAPSHOTTING", "STREAMING", "PAUSED", "STOPPING",
-            "STOPPED", "FAILED");
+    private static final List<String> STATES = List.of("STARTING", "STANDBY", "SNAPSHOTTING", "STREAMING", "PAUSED",
+            "RECONNECTING", "STOPPING", "STOPPED", "FAILED");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 

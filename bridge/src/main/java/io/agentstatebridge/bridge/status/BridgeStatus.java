@@ -9,7 +9,7 @@ import java.util.Map;
  * table, /metrics, the health probes, the status page and `status` all show this same record.
  *
  * @param state            STARTING, STANDBY, SNAPSHOTTING, STREAMING, PAUSED (read side unreachable),
- *                         STOPPING, STOPPED, FAILED
+ *                         RECONNECTING (source unreachable), STOPPING, STOPPED, FAILED
  * @param lagSeconds       now minus the newest source commit the read side reflects; null before any
  * @param snapshotProgress per table, rows done and estimated total, while a snapshot runs
  * @param instance         the process reporting

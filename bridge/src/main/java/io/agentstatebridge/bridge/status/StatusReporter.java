@@ -78,6 +78,10 @@ public final class StatusReporter implements AutoCloseable {
     private Instant lastWalWarning = Instant.EPOCH;
     private boolean slotLossReported;
     private boolean slotSeen;
+    private boolean targetReachable = true;
+    private Double lagRead;
+    private long lagReadNanos;
+    private final SourceOutageLog sourceOutages = new SourceOutageLog();
 
     /**
      * @param state what the bridge is doing, as operators see it
@@ -126,13 +130,17 @@ public final class StatusReporter implements AutoCloseable {
         double perSecond = (changes - lastChanges) / seconds;
         lastChanges = changes;
         lastTickNanos = now;
-        if (ticks++ % SLOT_EVERY_TICKS == 0 || !slotSeen) {
+        String stateName = state.get();
+        boolean reconnectingNow = "RECONNECTING".equals(stateName) && !"RECONNECTING".equals(current.state());
+        if (ticks++ % SLOT_EVERY_TICKS == 0 || !slotSeen || reconnectingNow) {
             readSource();
         }
-        BridgeStatus gathered = new BridgeStatus(settings.name(), state.get(), readLag(), changes, perSecond,
+        BridgeStatus gathered = new BridgeStatus(settings.name(), stateName, readLag(), changes, perSecond,
                 stats.batchesApplied(), stats.rejectedRows(), settings.slot(), slot, snapshotProgress(),
                 stats.lastError(), startedAt, Instant.now(), instance, role.get(), List.of());
-        BridgeStatus status = gathered.withInstances(publish(gathered));
+        // While the read side is unreachable there is nothing to write to, and the last list of
+        // instances is the best one known.
+        BridgeStatus status = gathered.withInstances(targetReachable ? publish(gathered) : current.instances());
         current = status;
         synchronized (this) {
             history.addLast(status);
@@ -140,6 +148,7 @@ public final class StatusReporter implements AutoCloseable {
                 history.removeFirst();
             }
         }
+        sourceOutages.observe(status);
         warnOnThresholds(status);
     }
 
@@ -158,6 +167,9 @@ public final class StatusReporter implements AutoCloseable {
                 snapshotEstimates = slots.estimatedRows();
             }
         } catch (SQLException e) {
+            // Unknown, not the last figures read: while the source is unreachable nobody knows.
+            slot = SlotHealth.UNKNOWN;
+            stats.lastError("source: cannot reach " + settings.source().describe() + ": " + e.getMessage());
             LOG.debug("slot health unavailable: {}", e.getMessage());
         }
     }
@@ -173,19 +185,29 @@ public final class StatusReporter implements AutoCloseable {
         return progress;
     }
 
+    /**
+     * Lag as the read side shows it. While the read side cannot be reached nothing can be applied
+     * to it, so its lag grows with the clock from the last figure read: that is what is shown.
+     */
     private Double readLag() {
         try (Connection connection = target.getConnection(); PreparedStatement query = connection.prepareStatement(LAG_QUERY)) {
             query.setString(1, settings.name());
+            Double lag = null;
             try (ResultSet rs = query.executeQuery()) {
                 if (rs.next()) {
-                    double lag = rs.getDouble(1);
-                    return rs.wasNull() ? null : Math.max(0, lag);
+                    double seconds = rs.getDouble(1);
+                    lag = rs.wasNull() ? null : Math.max(0, seconds);
                 }
             }
+            targetReachable = true;
+            lagReadNanos = System.nanoTime();
+            lagRead = lag;
+            return lag;
         } catch (SQLException e) {
+            targetReachable = false;
             LOG.debug("lag unavailable: {}", e.getMessage());
         }
-        return current.lagSeconds();
+        return lagRead == null ? current.lagSeconds() : lagRead + (System.nanoTime() - lagReadNanos) / 1e9;
     }
 
     /**

@@ -26,8 +26,13 @@ public final class BridgeDatabases {
     private final String name;
 
     public BridgeDatabases(String purpose) {
+        this(purpose, DatabaseUrl.parse(PostgresFixture.get().createDatabase(purpose + "_source").jdbcUrl(), "source"));
+    }
+
+    /** A write side in {@code emptySource}, an empty database on another server; the read side as usual. */
+    public BridgeDatabases(String purpose, DatabaseUrl emptySource) {
         PostgresFixture postgres = PostgresFixture.get();
-        source = DatabaseUrl.parse(postgres.createDatabase(purpose + "_source").jdbcUrl(), "source");
+        source = emptySource;
         target = DatabaseUrl.parse(postgres.createDatabase(purpose + "_target").jdbcUrl(), "target");
         name = (purpose + "_" + INSTANCES.incrementAndGet() + "_" + ProcessHandle.current().pid()).toLowerCase();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
