@@ -77,6 +77,9 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         ApplyResult result = applyWithRetries(batch);
         stats.activity(batch.snapshotPart().insideSnapshot() ? BridgeStats.Activity.SNAPSHOTTING : BridgeStats.Activity.STREAMING);
         stats.recordBatch(result, batch.position());
+        if (batch.snapshotPart().endsSnapshot()) {
+            stats.snapshotCompleted();
+        }
         for (RecordChangeEvent<SourceRecord> record : toApply) {
             committer.markProcessed(record);
         }

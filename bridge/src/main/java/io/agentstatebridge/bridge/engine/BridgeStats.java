@@ -17,6 +17,7 @@ public final class BridgeStats {
     public enum Activity { STARTING, SNAPSHOTTING, STREAMING, PAUSED }
 
     private volatile Activity activity = Activity.STARTING;
+    private volatile boolean snapshotComplete;
     private volatile String lastError;
     private final Map<String, AtomicLong> snapshotRows = new ConcurrentHashMap<>();
     private final List<Consumer<ApplyResult>> batchObservers = new CopyOnWriteArrayList<>();
@@ -42,6 +43,15 @@ public final class BridgeStats {
 
     void recordSnapshotRows(String table, long rows) {
         snapshotRows.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rows);
+    }
+
+    void snapshotCompleted() {
+        snapshotComplete = true;
+    }
+
+    /** True once a snapshot's last batch has been applied. */
+    public boolean snapshotComplete() {
+        return snapshotComplete;
     }
 
     void activity(Activity activity) {

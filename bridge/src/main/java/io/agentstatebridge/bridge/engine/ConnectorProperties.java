@@ -20,6 +20,11 @@ final class ConnectorProperties {
     }
 
     static Properties of(BridgeSettings settings) {
+        return of(settings, settings.name());
+    }
+
+    /** For a stream whose position is stored under {@code positionKey} rather than the bridge name. */
+    static Properties of(BridgeSettings settings, String positionKey) {
         DatabaseUrl source = settings.source();
         Properties p = new Properties();
         p.setProperty("name", settings.name());
@@ -27,7 +32,7 @@ final class ConnectorProperties {
         p.setProperty("topic.prefix", TOPIC_PREFIX);
 
         p.setProperty("offset.storage", TargetOffsetStore.class.getName());
-        p.setProperty(TargetOffsetStore.BRIDGE_NAME_PROPERTY, settings.name());
+        p.setProperty(TargetOffsetStore.BRIDGE_NAME_PROPERTY, positionKey);
         // How often the applied position is confirmed to the slot (offsets themselves are stored
         // with every batch): often enough that the source can recycle WAL promptly.
         p.setProperty("offset.flush.interval.ms", "1000");
@@ -50,6 +55,10 @@ final class ConnectorProperties {
         p.setProperty("table.include.list", Arrays.stream(SourceTable.values())
                 .map(t -> t.schema() + "\\." + t.tableName()).collect(Collectors.joining(",")));
         p.setProperty("snapshot.mode", "initial");
+        // The connector refuses a stored position its slot can no longer serve (slot missing, or
+        // recreated past it) instead of creating a slot and streaming from now. On by default;
+        // stated because the bridge's exactness depends on it (see SlotGuard).
+        p.setProperty("log.position.check.enable", "true");
         // TRUNCATE is skipped by default; the projections must see it.
         p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "false");

@@ -13,25 +13,26 @@ import java.util.Properties;
  * Decides which of several bridges started with the same name streams: the one holding a
  * session-level advisory lock in the read-side database. PostgreSQL releases the lock the moment
  * its holder's session ends, so a standby can take over within its polling interval when the
- * active bridge dies, however it dies.
+ * active bridge dies, however it dies. {@code resnapshot} holds it too, so that no bridge streams
+ * into a read side being rebuilt.
  *
  * <p>The lock only coordinates who tries; correctness never rests on it. Only one process at a
  * time can stream from a replication slot, and every batch carries its position, so even two
  * bridges briefly believing themselves active could neither lose nor double-apply a change.
  */
-final class LeaderLock implements AutoCloseable {
+public final class LeaderLock implements AutoCloseable {
     private final DatabaseUrl target;
     private final String bridgeName;
     private Connection connection;
     private boolean held;
 
-    LeaderLock(DatabaseUrl target, String bridgeName) {
+    public LeaderLock(DatabaseUrl target, String bridgeName) {
         this.target = target;
         this.bridgeName = bridgeName;
     }
 
     /** Takes the lock if nobody holds it; true when this bridge holds it afterwards. */
-    synchronized boolean tryAcquire() throws SQLException {
+    public synchronized boolean tryAcquire() throws SQLException {
         if (held && stillConnected()) {
             return true;
         }

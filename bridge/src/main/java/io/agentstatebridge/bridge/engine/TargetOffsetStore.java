@@ -99,6 +99,11 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     }
 
     private String storedOffset() throws SQLException {
+        return storedOffset(target, bridgeName);
+    }
+
+    /** The connector's offset stored under {@code bridgeName} on the read side, or null. */
+    static String storedOffset(DataSource target, String bridgeName) throws SQLException {
         try (Connection connection = target.getConnection();
              PreparedStatement query = connection.prepareStatement(
                      "SELECT source_offset FROM agent_state_bridge.source_position WHERE bridge_name = ?")) {
