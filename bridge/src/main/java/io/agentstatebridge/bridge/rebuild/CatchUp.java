@@ -50,7 +50,7 @@ final class CatchUp {
             }
             if (marker == 0 && stream.stats().snapshotComplete()) {
                 marker = writeMarker();
-                out.printf("resnapshot: snapshot complete (%s); catching up with the changes written since it began%n",
+                out.printf("resnapshot: snapshot complete (rows: %s); catching up with the changes written since it began%n",
                         rows(stream.stats().snapshotRows()));
                 out.flush();
             }
@@ -59,8 +59,8 @@ final class CatchUp {
             }
             if (System.nanoTime() > nextProgress) {
                 nextProgress = System.nanoTime() + progressEvery.toNanos();
-                out.printf("resnapshot: %s%n", marker == 0 ? "snapshot in progress, " + rows(stream.stats().snapshotRows())
-                        + " so far" : "catching up, " + stream.stats().changesApplied() + " changes applied");
+                out.printf("resnapshot: %s%n", marker == 0 ? "snapshot in progress, rows so far: " + rows(stream.stats().snapshotRows())
+                        : "catching up, " + stream.stats().changesApplied() + " changes applied");
                 out.flush();
             }
             if (System.nanoTime() > nextSlotCheck) {
@@ -117,8 +117,8 @@ final class CatchUp {
     }
 
     private static String rows(Map<String, Long> snapshotRows) {
-        return snapshotRows.isEmpty() ? "no rows yet" : snapshotRows.entrySet().stream()
-                .map(e -> e.getValue() + " rows of " + e.getKey()).collect(Collectors.joining(", "));
+        return snapshotRows.isEmpty() ? "none yet" : snapshotRows.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
     private static String describe(Throwable error) {

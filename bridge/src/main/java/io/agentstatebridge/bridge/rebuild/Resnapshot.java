@@ -101,10 +101,21 @@ public final class Resnapshot {
         }
     }
 
-    /** Retries while readers hold the live tables: each attempt waits at most a moment, so readers queue only briefly. */
+    /**
+     * Retries while readers hold the live tables. Each attempt waits at most a moment for them, so
+     * readers queued behind it wait no longer; and less than PostgreSQL's default deadlock_timeout
+     * (1 s), so that when a reader and the swap lock the tables in opposite orders, the swap is the
+     * one that gives way.
+     */
     private void swap(ReadSideRebuild rebuild) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + SWAP_GIVE_UP.toNanos();
-        for (int attempt = 1; !rebuild.swap(settings.name(), positionKey, SWAP_LOCK_TIMEOUT); attempt++) {
+        for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
+            if (rebuild.swap(settings.name(), positionKey, SWAP_LOCK_TIMEOUT)) {
+                out.printf("resnapshot: rebuilt tables swapped in by one transaction of %d ms%n",
+                        (System.nanoTime() - started) / 1_000_000);
+                return;
+            }
             if (System.nanoTime() > deadline) {
                 throw new Failed("readers held the read-side tables for " + SWAP_GIVE_UP.toMinutes() + " minutes without a "
                         + "pause of " + SWAP_LOCK_TIMEOUT.toMillis() + " ms, so the rebuilt tables could not be swapped in. "
