@@ -32,8 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bridge's position carried over.
  */
 class ReadSideRebuildTest {
-    private static final String KEY = "test:rebuild";
-
     @Test
     void shadowFilledBesideTheLiveTablesReplacesThemInOneSwap() throws Exception {
         long seed = Long.getLong("projections.seed", System.nanoTime());
@@ -45,8 +43,8 @@ class ReadSideRebuildTest {
                     "INSERT INTO agent_state_bridge.heartbeat VALUES ('old-beat', now(), 1)",
                     "INSERT INTO agent_state_bridge.rejected_rows (source_table, row_key, reason) VALUES ('t', 'k', 'old')");
             Set<String> liveIndexes = indexNames(harness);
-            rebuild.prepare(KEY);
-            ProjectionApplier shadow = new ProjectionApplier(harness.target(), KEY, rebuild.schema());
+            rebuild.prepare();
+            ProjectionApplier shadow = new ProjectionApplier(harness.target(), "test", rebuild.schema());
 
             Random random = new Random(seed);
             RandomChanges changes = new RandomChanges(harness.source(), random, 5);
@@ -68,9 +66,11 @@ class ReadSideRebuildTest {
                         batch == 1 ? ChangeBatch.SnapshotPart.WHOLE : ChangeBatch.SnapshotPart.NONE));
                 assertThat(count(harness, "SELECT count(*) FROM public.agent_events"))
                         .as("live events after shadow batch %d (seed %d)", batch, seed).isEqualTo(liveEvents);
+                assertThat(text(harness, "SELECT source_offset FROM agent_state_bridge.source_position"))
+                        .as("live position after shadow batch %d", batch).isEqualTo("{\"batch\":" + Math.min(batch, 20) + "}");
             }
 
-            assertThat(rebuild.swap("test", KEY, Duration.ofSeconds(5))).isTrue();
+            assertThat(rebuild.swap("test", Duration.ofSeconds(5))).isTrue();
             rebuild.dropLeftovers();
 
             harness.assertReadSideMatchesDefinitions("after the swap (seed " + seed + ")");
@@ -93,8 +93,8 @@ class ReadSideRebuildTest {
     void swapGivesUpWithNothingChangedWhileAReaderHoldsTheLiveTables() throws Exception {
         try (ProjectionHarness harness = new ProjectionHarness("rebuild_busy")) {
             ReadSideRebuild rebuild = new ReadSideRebuild(harness.target());
-            rebuild.prepare(KEY);
-            new ProjectionApplier(harness.target(), KEY, rebuild.schema())
+            rebuild.prepare();
+            new ProjectionApplier(harness.target(), "test", rebuild.schema())
                     .apply(new ChangeBatch(List.of(), new SourcePosition("{}", 1, null)));
             String liveTable = text(harness, "SELECT 'public.agent_events'::regclass::oid::text");
 
@@ -102,11 +102,11 @@ class ReadSideRebuildTest {
                 reader.setAutoCommit(false);
                 statement.executeQuery("SELECT count(*) FROM agent_events").close(); // holds its lock until commit
 
-                assertThat(rebuild.swap("test", KEY, Duration.ofMillis(200))).isFalse();
+                assertThat(rebuild.swap("test", Duration.ofMillis(200))).isFalse();
                 assertThat(text(harness, "SELECT 'public.agent_events'::regclass::oid::text")).isEqualTo(liveTable);
                 reader.commit();
             }
-            assertThat(rebuild.swap("test", KEY, Duration.ofSeconds(5))).isTrue();
+            assertThat(rebuild.swap("test", Duration.ofSeconds(5))).isTrue();
             assertThat(text(harness, "SELECT 'public.agent_events'::regclass::oid::text")).isNotEqualTo(liveTable);
         }
     }
@@ -126,16 +126,16 @@ class ReadSideRebuildTest {
     void prepareStartsOverFromWhatAnInterruptedRebuildLeft() throws Exception {
         try (ProjectionHarness harness = new ProjectionHarness("rebuild_again")) {
             ReadSideRebuild rebuild = new ReadSideRebuild(harness.target());
-            rebuild.prepare(KEY);
+            rebuild.prepare();
             execute(harness, "INSERT INTO " + ReadSideRebuild.SHADOW_SCHEMA + ".agent_sessions VALUES ('s', 'a', NULL, 'coder', now(), NULL)",
-                    "INSERT INTO agent_state_bridge.source_position (bridge_name, source_offset, applied_at, batches_applied, "
-                            + "changes_applied) VALUES ('" + KEY + "', '{}', now(), 1, 1)",
+                    "INSERT INTO " + ReadSideRebuild.SHADOW_SCHEMA + ".source_position (bridge_name, source_offset, applied_at, "
+                            + "batches_applied, changes_applied) VALUES ('test', '{}', now(), 1, 1)",
                     "CREATE SCHEMA " + ReadSideRebuild.RETIRED_SCHEMA);
 
-            rebuild.prepare(KEY);
+            rebuild.prepare();
 
             assertThat(count(harness, "SELECT count(*) FROM " + ReadSideRebuild.SHADOW_SCHEMA + ".agent_sessions")).isZero();
-            assertThat(count(harness, "SELECT count(*) FROM agent_state_bridge.source_position")).isZero();
+            assertThat(count(harness, "SELECT count(*) FROM " + ReadSideRebuild.SHADOW_SCHEMA + ".source_position")).isZero();
             assertThat(count(harness, "SELECT count(*) FROM pg_namespace WHERE nspname = '" + ReadSideRebuild.RETIRED_SCHEMA + "'"))
                     .isZero();
         }

@@ -139,7 +139,7 @@ public final class Bridge implements AutoCloseable {
         new SourcePreflight(settings, slotReleaseWait).run();
         slotGuard = new SlotGuard(settings);
         try {
-            slotGuard.check(TargetOffsetStore.storedOffset(target, settings.name()));
+            slotGuard.check(this::storedOffset);
         } catch (SQLException e) {
             throw new SetupException("cannot check replication slot '" + settings.slot() + "' against the read side's "
                     + "position: " + e.getMessage(), e);
@@ -148,7 +148,7 @@ public final class Bridge implements AutoCloseable {
         ProjectionApplier applier = new ProjectionApplier(target, settings.name());
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize()))
+                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize(), this::checkSlotAfter))
                 .using(this::engineFinished)
                 .build();
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
@@ -257,7 +257,10 @@ public final class Bridge implements AutoCloseable {
         SlotLostException lost = slotLost.get();
         if (lost == null && state.get() != State.STOPPING && !(success && error == null)) {
             // The connector reports a lost slot as an offset dump, or after half an hour of retries: say what it is.
-            lost = diagnoseSlot();
+            lost = SlotLostException.in(error);
+            if (lost == null) {
+                lost = diagnoseSlot();
+            }
             if (lost != null) {
                 reportSlotLost(lost);
             }
@@ -307,7 +310,7 @@ public final class Bridge implements AutoCloseable {
             return null;
         }
         try {
-            slotGuard.check(TargetOffsetStore.storedOffset(target, settings.name()));
+            slotGuard.check(this::storedOffset);
             return null;
         } catch (SlotLostException e) {
             return e;
@@ -315,6 +318,20 @@ public final class Bridge implements AutoCloseable {
             LOG.debug("could not check the replication slot: {}", e.getMessage());
             return null;
         }
+    }
+
+    /** For the batch handler: throws when the slot cannot serve the changes after {@code lsn}. */
+    private void checkSlotAfter(long lsn) {
+        try {
+            slotGuard.checkFrom(lsn);
+        } catch (SQLException e) {
+            throw new SetupException("cannot check replication slot '" + settings.slot() + "' against the read side's "
+                    + "position: " + e.getMessage(), e);
+        }
+    }
+
+    private String storedOffset() throws SQLException {
+        return TargetOffsetStore.storedOffset(target, TargetOffsetStore.POSITION_TABLE, settings.name());
     }
 
     /** Logs the one line an operator needs, once. */

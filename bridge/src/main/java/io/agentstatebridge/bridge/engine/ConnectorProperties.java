@@ -20,11 +20,6 @@ final class ConnectorProperties {
     }
 
     static Properties of(BridgeSettings settings) {
-        return of(settings, settings.name());
-    }
-
-    /** For a stream whose position is stored under {@code positionKey} rather than the bridge name. */
-    static Properties of(BridgeSettings settings, String positionKey) {
         DatabaseUrl source = settings.source();
         Properties p = new Properties();
         p.setProperty("name", settings.name());
@@ -32,7 +27,7 @@ final class ConnectorProperties {
         p.setProperty("topic.prefix", TOPIC_PREFIX);
 
         p.setProperty("offset.storage", TargetOffsetStore.class.getName());
-        p.setProperty(TargetOffsetStore.BRIDGE_NAME_PROPERTY, positionKey);
+        p.setProperty(TargetOffsetStore.BRIDGE_NAME_PROPERTY, settings.name());
         // How often the applied position is confirmed to the slot (offsets themselves are stored
         // with every batch): often enough that the source can recycle WAL promptly.
         p.setProperty("offset.flush.interval.ms", "1000");

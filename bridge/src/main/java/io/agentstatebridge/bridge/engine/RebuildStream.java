@@ -1,6 +1,8 @@
 package io.agentstatebridge.bridge.engine;
 
 import io.agentstatebridge.bridge.config.BridgeSettings;
+import io.agentstatebridge.bridge.source.SetupException;
+import io.agentstatebridge.bridge.source.SlotGuard;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
 import io.agentstatebridge.projections.apply.ReadSideSchema;
 import io.debezium.engine.DebeziumEngine;
@@ -12,22 +14,24 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * The embedded connector filling a rebuild's shadow tables: a snapshot on a new slot, then the
- * changes since, applied exactly as the bridge applies them but into another schema, with the
- * position stored under a key of its own. The caller decides when it has caught up and closes it.
- * No standby, status or HTTP: `resnapshot` runs it with the bridge's lock held.
+ * changes since, applied exactly as the bridge applies them but into another schema, position
+ * included (so the live position is untouched until the swap). The caller decides when it has
+ * caught up and closes it. No standby, status or HTTP: `resnapshot` runs it with the bridge's lock held.
  */
 public final class RebuildStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RebuildStream.class);
 
-    private final String positionKey;
+    private final String bridgeName;
     private final BridgeStats stats = new BridgeStats();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -35,22 +39,36 @@ public final class RebuildStream implements AutoCloseable {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "rebuild-engine"));
     private volatile boolean closing;
 
-    private RebuildStream(BridgeSettings settings, DataSource target, String positionKey, ReadSideSchema schema) {
-        this.positionKey = positionKey;
-        TargetOffsetStore.register(positionKey, target);
-        ProjectionApplier applier = new ProjectionApplier(target, positionKey, schema);
+    private RebuildStream(BridgeSettings settings, DataSource target, ReadSideSchema schema) {
+        this.bridgeName = settings.name();
+        String positionTable = positionTable(schema);
+        TargetOffsetStore.register(bridgeName, target, positionTable);
+        ProjectionApplier applier = new ProjectionApplier(target, bridgeName, schema);
+        SlotGuard slotGuard = new SlotGuard(settings);
+        LongConsumer slotCheck = lsn -> {
+            try {
+                slotGuard.checkFrom(lsn);
+            } catch (SQLException e) {
+                throw new SetupException("cannot check the new replication slot: " + e.getMessage(), e);
+            }
+        };
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(ConnectorProperties.of(settings, positionKey))
-                .notifying(new BatchHandler(applier, stats, () -> !closing, 8 * settings.maxBatchSize()))
+                .using(ConnectorProperties.of(settings))
+                .notifying(new BatchHandler(applier, stats, () -> !closing, 8 * settings.maxBatchSize(), slotCheck))
                 .using(this::engineFinished)
                 .build();
     }
 
     /** Starts streaming into {@code schema}; the slot must not exist yet, so that a snapshot comes first. */
-    public static RebuildStream start(BridgeSettings settings, DataSource target, String positionKey, ReadSideSchema schema) {
-        RebuildStream stream = new RebuildStream(settings, target, positionKey, schema);
+    public static RebuildStream start(BridgeSettings settings, DataSource target, ReadSideSchema schema) {
+        RebuildStream stream = new RebuildStream(settings, target, schema);
         stream.executor.execute(stream.engine);
         return stream;
+    }
+
+    /** Where the applier writing into {@code schema} keeps its position. */
+    public static String positionTable(ReadSideSchema schema) {
+        return schema.rewrite(TargetOffsetStore.POSITION_TABLE);
     }
 
     public BridgeStats stats() {
@@ -89,7 +107,7 @@ public final class RebuildStream implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             executor.shutdown();
-            TargetOffsetStore.unregister(positionKey);
+            TargetOffsetStore.unregister(bridgeName);
         }
     }
 }

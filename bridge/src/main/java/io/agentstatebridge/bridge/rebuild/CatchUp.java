@@ -27,16 +27,17 @@ import java.util.stream.Collectors;
 final class CatchUp {
     private final BridgeSettings settings;
     private final DataSource target;
-    private final String positionKey;
+    private final String positionTable;
     private final PrintWriter out;
     private final String markerRow;
 
-    CatchUp(BridgeSettings settings, DataSource target, String positionKey, PrintWriter out) {
+    /** {@code positionTable}: where the rebuild's stream keeps its position. */
+    CatchUp(BridgeSettings settings, DataSource target, String positionTable, PrintWriter out) {
         this.settings = settings;
         this.target = target;
-        this.positionKey = positionKey;
+        this.positionTable = positionTable;
         this.out = out;
-        this.markerRow = positionKey;
+        this.markerRow = settings.name() + ":resnapshot";
     }
 
     void await(RebuildStream stream, Duration progressEvery, Duration slotCheckEvery) throws SQLException, InterruptedException {
@@ -74,7 +75,7 @@ final class CatchUp {
     /** The new slot can be invalidated too, on a source short of WAL room; say so rather than wait forever. */
     private void checkSlot() {
         try {
-            new SlotGuard(settings).check(storedOffset());
+            new SlotGuard(settings).check(this::storedOffset);
         } catch (SlotLostException e) {
             throw new Resnapshot.Failed("the new slot was lost during the rebuild: " + e.whatHappened()
                     + " The live tables are unchanged; run resnapshot again.");
@@ -85,8 +86,8 @@ final class CatchUp {
 
     private String storedOffset() throws SQLException {
         try (Connection connection = target.getConnection(); PreparedStatement query = connection.prepareStatement(
-                "SELECT source_offset FROM agent_state_bridge.source_position WHERE bridge_name = ?")) {
-            query.setString(1, positionKey);
+                "SELECT source_offset FROM " + positionTable + " WHERE bridge_name = ?")) {
+            query.setString(1, settings.name());
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }

@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Steps: take the bridge's lock on the read side (refusing while a bridge streams); check the
  * source; drop the old slot; create empty shadow tables; stream a snapshot and the changes since
- * into them on a new slot, under a position of their own, until a marker written on the source
+ * into them on a new slot, their position kept beside them, until a marker written on the source
  * after the snapshot has arrived; stop; swap. Interrupted anywhere before the swap, it leaves the
  * live tables as they were and can simply be run again. After it, `run` resumes from the new slot.
  */
@@ -40,12 +40,10 @@ public final class Resnapshot {
 
     private final BridgeSettings settings;
     private final PrintWriter out;
-    private final String positionKey;
 
     public Resnapshot(BridgeSettings settings, PrintWriter out) {
         this.settings = settings;
         this.out = out;
-        this.positionKey = settings.name() + ":resnapshot";
     }
 
     public void run() throws SQLException, InterruptedException {
@@ -66,13 +64,14 @@ public final class Resnapshot {
             }
             new SourcePreflight(settings).run();
             dropSlot();
-            rebuild.prepare(positionKey);
+            rebuild.prepare();
             out.printf("resnapshot: rebuilding the read side of bridge '%s' in schema %s from a fresh snapshot on slot '%s'; "
                     + "readers keep the current tables until the new ones are complete%n", settings.name(),
                     ReadSideRebuild.SHADOW_SCHEMA, settings.slot());
             out.flush();
-            try (RebuildStream stream = RebuildStream.start(settings, target, positionKey, rebuild.schema())) {
-                new CatchUp(settings, target, positionKey, out).await(stream, PROGRESS_EVERY, SLOT_CHECK_EVERY);
+            try (RebuildStream stream = RebuildStream.start(settings, target, rebuild.schema())) {
+                new CatchUp(settings, target, RebuildStream.positionTable(rebuild.schema()), out)
+                        .await(stream, PROGRESS_EVERY, SLOT_CHECK_EVERY);
             }
             rebuild.analyze();
             swap(rebuild);
@@ -111,7 +110,7 @@ public final class Resnapshot {
         long deadline = System.nanoTime() + SWAP_GIVE_UP.toNanos();
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
-            if (rebuild.swap(settings.name(), positionKey, SWAP_LOCK_TIMEOUT)) {
+            if (rebuild.swap(settings.name(), SWAP_LOCK_TIMEOUT)) {
                 out.printf("resnapshot: rebuilt tables swapped in by one transaction of %d ms%n",
                         (System.nanoTime() - started) / 1_000_000);
                 return;

@@ -17,10 +17,12 @@ import java.sql.SQLException;
  * it still needed, past {@code max_slot_wal_keep_size}), or dropped and created again (it now
  * starts after the stored position). Each means changes are gone; resuming would skip them.
  *
- * <p>The connector has a check of its own (a stored position older than the slot's
- * {@code restart_lsn} is refused, and so is a missing slot), which this one mirrors so the two
- * never disagree; this one exists to name the cause and the recovery instead of an internal
- * offset dump, and to notice an invalidated slot, which the connector would retry for half an hour.
+ * <p>The connector has a check of its own when it starts from a stored position (a position
+ * older than the slot's {@code restart_lsn} is refused, and so is a missing slot), which this one
+ * mirrors so the two never disagree. This one names the cause and the recovery instead of dumping
+ * an offset; notices an invalidated slot, which the connector would retry for half an hour; and
+ * runs where the connector does not check: when streaming begins right after a snapshot, the
+ * connector creates the slot again if it was dropped meanwhile (see BatchHandler).
  *
  * <p>Reads {@code pg_replication_slots} through {@code to_jsonb}, so the same query works on
  * PostgreSQL versions with and without {@code invalidation_reason} (17+).
@@ -36,41 +38,69 @@ public final class SlotGuard {
         this.settings = settings;
     }
 
+    /** Reads the connector's offset as the read side stores it; null when there is none. */
+    @FunctionalInterface
+    public interface StoredOffset {
+        String read() throws SQLException;
+    }
+
     /**
-     * Throws {@link SlotLostException} when streaming from the slot after {@code storedOffset}
-     * (the connector's offset as the read side stores it, null when there is none) would lose
-     * changes; SQLException when the source cannot be asked.
+     * Throws {@link SlotLostException} when streaming from the slot after the stored offset would
+     * lose changes; SQLException when a database cannot be asked. The slot is read first: it only
+     * moves up to positions already stored, so a batch applied meanwhile cannot make a healthy
+     * slot look ahead of the position read after it.
      */
-    public void check(String storedOffset) throws SQLException {
-        String slot = settings.slot();
+    public void check(StoredOffset storedOffset) throws SQLException {
+        SlotState slot = readSlot();
+        judge(slot, resumeLsn(storedOffset.read()));
+    }
+
+    /**
+     * As {@link #check}, for a position known to be complete, such as the LSN a snapshot reached;
+     * 0 (unknown) only catches an invalidated slot.
+     */
+    public void checkFrom(long lsn) throws SQLException {
+        judge(readSlot(), lsn > 0 ? lsn : null);
+    }
+
+    /** The slot as pg_replication_slots shows it; {@code exists} false when it is not there. */
+    private record SlotState(boolean exists, Long restartLsn, String walStatus, String invalidationReason) {
+    }
+
+    private SlotState readSlot() throws SQLException {
         try (Connection source = DatabaseConnections.open(settings.source(), "source");
              PreparedStatement query = source.prepareStatement(QUERY)) {
-            query.setString(1, slot);
+            query.setString(1, settings.slot());
             try (ResultSet rs = query.executeQuery()) {
-                boolean exists = rs.next();
-                Long restartLsn = exists ? nullableLong(rs, 1) : null;
-                String walStatus = exists ? rs.getString(2) : null;
-                String invalidationReason = exists ? rs.getString(3) : null;
-                if (exists && (invalidationReason != null || "lost".equals(walStatus))) {
-                    // wal_status 'lost' without a reason: PostgreSQL before 17, where WAL removal is the only cause.
-                    throw invalidated(invalidationReason != null ? invalidationReason : "wal_removed");
+                if (!rs.next()) {
+                    return new SlotState(false, null, null, null);
                 }
-                Long storedLsn = resumeLsn(storedOffset);
-                if (storedLsn == null) {
-                    return; // nothing applied yet, or a snapshot the connector will start over: nothing to lose
-                }
-                if (!exists) {
-                    throw new SlotLostException("replication slot '" + slot + "' was dropped on the source, so the changes "
-                            + "after the read side's position (LSN " + Lsn.format(storedLsn) + ") are lost and the bridge "
-                            + "cannot resume without skipping them.");
-                }
-                if (restartLsn != null && restartLsn > storedLsn) {
-                    throw new SlotLostException("replication slot '" + slot + "' on the source starts at LSN "
-                            + Lsn.format(restartLsn) + ", after the read side's position (LSN " + Lsn.format(storedLsn)
-                            + "): it was dropped and created again, so the changes in between are lost and the bridge "
-                            + "cannot resume without skipping them.");
-                }
+                return new SlotState(true, nullableLong(rs, 1), rs.getString(2), rs.getString(3));
             }
+        }
+    }
+
+    private void judge(SlotState slotState, Long storedLsn) {
+        String slot = settings.slot();
+        boolean exists = slotState.exists();
+        Long restartLsn = slotState.restartLsn();
+        if (exists && (slotState.invalidationReason() != null || "lost".equals(slotState.walStatus()))) {
+            // wal_status 'lost' without a reason: PostgreSQL before 17, where WAL removal is the only cause.
+            throw invalidated(slotState.invalidationReason() != null ? slotState.invalidationReason() : "wal_removed");
+        }
+        if (storedLsn == null) {
+            return; // nothing applied yet, or a snapshot the connector will start over: nothing to lose
+        }
+        if (!exists) {
+            throw new SlotLostException("replication slot '" + slot + "' was dropped on the source, so the changes "
+                    + "after the read side's position (LSN " + Lsn.format(storedLsn) + ") are lost and the bridge "
+                    + "cannot resume without skipping them.");
+        }
+        if (restartLsn != null && restartLsn > storedLsn) {
+            throw new SlotLostException("replication slot '" + slot + "' on the source starts at LSN "
+                    + Lsn.format(restartLsn) + ", after the read side's position (LSN " + Lsn.format(storedLsn)
+                    + "): it was dropped and created again, so the changes in between are lost and the bridge "
+                    + "cannot resume without skipping them.");
         }
     }
 

@@ -21,4 +21,14 @@ public final class SlotLostException extends RuntimeException {
     public String whatHappened() {
         return whatHappened;
     }
+
+    /** The lost slot anywhere in {@code error}'s causes, or null. */
+    public static SlotLostException in(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SlotLostException lost) {
+                return lost;
+            }
+        }
+        return null;
+    }
 }

@@ -34,15 +34,52 @@ class SlotLossIT {
         insertEvents(databases, 0, 300);
         try (BridgeProcess bridge = BridgeProcess.start("slot-dropped-run", arguments(databases))) {
             awaitEventsOnTheReadSide(databases, 300, bridge);
+            insertEvents(databases, 300, 10);
+            awaitEventsOnTheReadSide(databases, 310, bridge); // streaming, not only snapshotted
+            await("slot in use").atMost(Duration.ofSeconds(30))
+                    .until(() -> databases.count(databases.source(), "SELECT count(*) FROM pg_replication_slots "
+                            + "WHERE slot_name = '" + databases.name() + "' AND active") == 1);
 
             dropSlotUnderTheBridge(databases);
-            insertEvents(databases, 300, 50); // changes only the dropped slot would have carried
+            insertEvents(databases, 310, 50); // changes only the dropped slot would have carried
 
             assertThat(bridge.waitFor(Duration.ofSeconds(120))).as("exit status; see %s", bridge.log()).isEqualTo(EXIT_SLOT_LOST);
             assertThat(bridge.output()).containsPattern("ERROR .*replication slot '" + databases.name() + "' was dropped")
                     .contains("java -jar agent-state-bridge.jar resnapshot");
             assertThat(slotExists(databases)).as("the bridge must not create a new slot and skip the changes in between").isFalse();
         }
+    }
+
+    /**
+     * The connector takes its snapshot after creating the slot, and creates the slot again if it
+     * is gone when streaming begins: the bridge must notice before applying anything streamed.
+     */
+    @Test
+    void slotDroppedDuringTheSnapshotStopsTheBridgeBeforeItAppliesAnyStreamedChange() throws Exception {
+        BridgeDatabases databases = new BridgeDatabases("slot_dropped_snapshot");
+        try (Connection source = databases.openSource(); Statement statement = source.createStatement()) {
+            statement.execute("INSERT INTO agent_sessions (session_id, agent_id, agent_type) VALUES ('bulk-s', 'bulk-a', 'coder')");
+            statement.execute("INSERT INTO agent_events (event_id, agent_id, session_id, event_type, payload) "
+                    + "SELECT 'bulk-e' || i, 'bulk-a', 'bulk-s', 'tool_called', '{}' FROM generate_series(1, 30000) i");
+        }
+        try (BridgeProcess bridge = BridgeProcess.start("slot-dropped-in-snapshot-run", arguments(databases))) {
+            await("snapshot under way").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> eventsOnTheReadSide(databases) > 0 || !bridge.isAlive());
+            dropSlotUnderTheBridge(databases);
+            assertThat(eventsOnTheReadSide(databases)).as("snapshot still loading when the slot was dropped").isLessThan(30_000);
+
+            for (int i = 0; bridge.isAlive() && i < 600; i++) { // changes the dropped slot would have carried, and later ones
+                insertEvents(databases, 100_000 + i, 1);
+                Thread.sleep(200);
+            }
+            assertThat(bridge.waitFor(Duration.ofSeconds(30))).as("exit status; see %s", bridge.log()).isEqualTo(EXIT_SLOT_LOST);
+            // Created again by the connector when streaming began, or found missing: either way, said so.
+            assertThat(bridge.output()).containsPattern("ERROR .*replication slot '" + databases.name() + "' (was dropped|on the "
+                    + "source starts at LSN [0-9A-F/]+, after the read side's position \\(LSN [0-9A-F/]+\\): it was dropped and "
+                    + "created again)").contains("java -jar agent-state-bridge.jar resnapshot");
+        }
+        assertThat(databases.count(databases.target(), "SELECT count(*) FROM agent_events WHERE event_id LIKE 'slot-e%'"))
+                .as("events streamed from the recreated slot").isZero();
     }
 
     @Test

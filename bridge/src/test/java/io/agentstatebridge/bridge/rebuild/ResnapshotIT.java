@@ -131,14 +131,16 @@ class ResnapshotIT {
 
     /**
      * Queries the read side continuously, as readers do, and records every answer that is not a
-     * complete state: fewer events than before the rebuild or than an earlier answer, or
-     * projections that disagree with the events replica in the same snapshot.
+     * complete state: fewer events than before the rebuild or than an earlier answer, projections
+     * that disagree with the events replica in the same snapshot, or a position table holding
+     * anything but the bridge's one row (read-your-writes waits on it).
      */
     private static final class ReadSideReader implements AutoCloseable {
         private static final String QUERY = "SELECT (SELECT count(*) FROM agent_events), "
                 + "(SELECT COALESCE(sum(total_events), 0) FROM session_summary), "
                 + "(SELECT count(*) FROM agent_current_state), "
-                + "(SELECT count(DISTINCT e.agent_id) FROM agent_events e JOIN agent_sessions s USING (session_id))";
+                + "(SELECT count(DISTINCT e.agent_id) FROM agent_events e JOIN agent_sessions s USING (session_id)), "
+                + "(SELECT count(*) FROM agent_state_bridge.source_position)";
 
         private final List<String> violations = new CopyOnWriteArrayList<>();
         private final AtomicBoolean reading = new AtomicBoolean(true);
@@ -167,6 +169,9 @@ class ResnapshotIT {
                         }
                         if (rs.getLong(3) != rs.getLong(4)) {
                             violations.add("agent_current_state has " + rs.getLong(3) + " agents, the replicas " + rs.getLong(4));
+                        }
+                        if (rs.getLong(5) != 1) {
+                            violations.add(rs.getLong(5) + " rows in agent_state_bridge.source_position");
                         }
                         latestEvents.set(Math.max(latestEvents.get(), events));
                         reads.incrementAndGet();

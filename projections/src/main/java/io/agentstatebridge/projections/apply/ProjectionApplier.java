@@ -35,22 +35,20 @@ public final class ProjectionApplier {
     private final ReadSideSchema schema;
     private final Map<SourceTable, ReplicaTable> replicas = new EnumMap<>(SourceTable.class);
     private final EventProjections projections;
-    private final String savePosition = SqlResource.load("apply/save_position.sql");
+    private final String savePosition;
     private final String rebuildCurrentState;
 
     public ProjectionApplier(DataSource target, String bridgeName) {
         this(target, bridgeName, ReadSideSchema.DEFAULT);
     }
 
-    /**
-     * An applier writing into {@code schema} (a rebuild's shadow tables), its position stored under
-     * {@code bridgeName}.
-     */
+    /** An applier writing into {@code schema}: a rebuild's shadow tables and position. */
     public ProjectionApplier(DataSource target, String bridgeName, ReadSideSchema schema) {
         this.target = target;
         this.bridgeName = bridgeName;
         this.schema = schema;
         this.projections = new EventProjections(schema);
+        this.savePosition = schema.rewrite(SqlResource.load("apply/save_position.sql"));
         this.rebuildCurrentState = schema.rewrite(SqlResource.load("apply/agent_current_state_rebuild.sql"));
         for (SourceTable table : SourceTable.values()) {
             replicas.put(table, new ReplicaTable(table, schema));

@@ -8,20 +8,20 @@ import java.util.regex.Pattern;
 
 /**
  * Where the applier writes: the schema of the five read-side tables (replicas and projections)
- * and the schema of the heartbeat replica and the rejected rows. {@link #DEFAULT} is the live
- * read side; a rebuild points both at a shadow schema that readers never query.
+ * and the schema of the bridge's bookkeeping it writes per batch (position, heartbeat replica,
+ * rejected rows). {@link #DEFAULT} is the live read side; a rebuild points both at a shadow
+ * schema that readers never query, so not even the live position row changes until the swap.
  *
  * <p>The apply statements are written, and stay runnable as written, against the default names
- * ({@code public.agent_events}, {@code agent_state_bridge.heartbeat}, ...); {@link #rewrite}
- * moves exactly those qualified names, so every statement must qualify them. The bridge's
- * position ({@code agent_state_bridge.source_position}) and functions are never moved: a rebuild
- * keeps its position there under a name of its own.
+ * ({@code public.agent_events}, {@code agent_state_bridge.source_position}, ...); {@link #rewrite}
+ * moves exactly those qualified names, so every statement must qualify them. Functions in
+ * {@code agent_state_bridge} are never moved.
  */
 public record ReadSideSchema(String tables, String bookkeeping) {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern TABLES = Pattern.compile(
             "\\bpublic\\.(agent_events|agent_sessions|agent_current_state|session_summary|agent_task_progress)\\b");
-    private static final Pattern BOOKKEEPING = Pattern.compile("\\bagent_state_bridge\\.(heartbeat|rejected_rows)\\b");
+    private static final Pattern BOOKKEEPING = Pattern.compile("\\bagent_state_bridge\\.(source_position|heartbeat|rejected_rows)\\b");
 
     /** The live read side. (Declared after the patterns its constructor uses.) */
     public static final ReadSideSchema DEFAULT = new ReadSideSchema("public", "agent_state_bridge");

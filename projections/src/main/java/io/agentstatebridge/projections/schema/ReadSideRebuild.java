@@ -17,7 +17,7 @@ import java.util.List;
  * A second read side built in a shadow schema next to the live one, then swapped in by one
  * transaction: readers go on querying the live tables, complete and unchanged, until the moment
  * the rebuilt ones replace them. What is written into the shadow is up to the caller (an applier
- * targeting {@link #schema()}, its position stored under a key of its own).
+ * targeting {@link #schema()}, which keeps its position in the shadow too, under the bridge's name).
  *
  * <p>The swap moves tables between schemas rather than copying rows, so it takes milliseconds
  * whatever their size; it needs a moment with no reader holding them, which it waits for no
@@ -59,21 +59,16 @@ public final class ReadSideRebuild {
     }
 
     /**
-     * Drops whatever an earlier, interrupted rebuild left (its tables and position) and creates
-     * empty shadow tables shaped like the live ones.
+     * Drops whatever an earlier, interrupted rebuild left and creates empty shadow tables shaped
+     * like the live ones.
      */
-    public void prepare(String rebuildPositionKey) throws SQLException {
+    public void prepare() throws SQLException {
         dropLeftovers();
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             execute(connection, "CREATE SCHEMA " + SHADOW_SCHEMA);
             for (String statement : statements(connection, "rebuild/shadow_tables.sql", SHADOW_SCHEMA)) {
                 execute(connection, statement);
-            }
-            try (PreparedStatement forget = connection.prepareStatement(
-                    "DELETE FROM agent_state_bridge.source_position WHERE bridge_name = ?")) {
-                forget.setString(1, rebuildPositionKey);
-                forget.executeUpdate();
             }
             connection.commit();
         }
@@ -95,14 +90,14 @@ public final class ReadSideRebuild {
      * rebuild's. False, with nothing changed, when readers held the live tables for longer than
      * {@code lockTimeout}: call again.
      */
-    public boolean swap(String bridgeName, String rebuildPositionKey, Duration lockTimeout) throws SQLException {
+    public boolean swap(String bridgeName, Duration lockTimeout) throws SQLException {
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 execute(connection, "SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
-                requireRebuiltPosition(connection, rebuildPositionKey);
+                requireRebuiltPosition(connection, bridgeName);
                 for (String statement : statements(connection, "rebuild/swap_statements.sql",
-                        SHADOW_SCHEMA, RETIRED_SCHEMA, bridgeName, rebuildPositionKey)) {
+                        SHADOW_SCHEMA, RETIRED_SCHEMA, bridgeName)) {
                     execute(connection, statement);
                 }
                 connection.commit();
@@ -125,14 +120,14 @@ public final class ReadSideRebuild {
         }
     }
 
-    private static void requireRebuiltPosition(Connection connection, String rebuildPositionKey) throws SQLException {
+    private static void requireRebuiltPosition(Connection connection, String bridgeName) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT 1 FROM agent_state_bridge.source_position WHERE bridge_name = ?")) {
-            query.setString(1, rebuildPositionKey);
+                "SELECT 1 FROM " + SHADOW_SCHEMA + ".source_position WHERE bridge_name = ?")) {
+            query.setString(1, bridgeName);
             try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {
-                    throw new IllegalStateException("the rebuilt tables have no stored position ('" + rebuildPositionKey
-                            + "'); swapping them in would leave the bridge unable to resume");
+                    throw new IllegalStateException("the rebuilt tables have no stored position for bridge '" + bridgeName
+                            + "'; swapping them in would leave the bridge unable to resume");
                 }
             }
         }

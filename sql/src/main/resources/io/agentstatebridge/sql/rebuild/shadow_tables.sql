@@ -1,8 +1,9 @@
 -- The statements creating empty copies of the read side in a shadow schema, in order: the five
 -- tables with their columns, defaults, checks and storage; their primary keys and unique
 -- constraints and their other indexes under the original names (index names are per schema, and
--- the migrations name them: they must still match after the swap); copies of the heartbeat
--- replica and of the rejected rows. Parameter: the shadow schema, existing and empty.
+-- the migrations name them: they must still match after the swap); copies of the bookkeeping the
+-- applier writes (position, heartbeat replica, rejected rows). Parameter: the shadow schema,
+-- existing and empty.
 WITH read_side (name, ord) AS (
     SELECT name, ord
     FROM unnest(ARRAY['agent_sessions', 'agent_events', 'agent_current_state', 'session_summary',
@@ -30,10 +31,7 @@ WITH read_side (name, ord) AS (
     CROSS JOIN shadow s
     WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
     UNION ALL
-    SELECT 4, 1, '', format('CREATE TABLE %I.heartbeat (LIKE agent_state_bridge.heartbeat INCLUDING ALL)', s.schema)
-    FROM shadow s
-    UNION ALL
-    SELECT 4, 2, '', format('CREATE TABLE %I.rejected_rows (LIKE agent_state_bridge.rejected_rows INCLUDING ALL)', s.schema)
-    FROM shadow s
+    SELECT 4, b.ord, '', format('CREATE TABLE %I.%I (LIKE agent_state_bridge.%I INCLUDING ALL)', s.schema, b.name, b.name)
+    FROM unnest(ARRAY['source_position', 'heartbeat', 'rejected_rows']) WITH ORDINALITY AS b(name, ord), shadow s
 )
 SELECT statement FROM statements ORDER BY step, ord, detail

@@ -3,13 +3,14 @@
 -- constraints and statistics travel with their tables); give the new tables the privileges the
 -- old ones granted; replace the heartbeat replica, the rejected rows and the bridge's position
 -- with the rebuild's. Readers see either the old tables or the new ones, never a mix.
--- Parameters: shadow schema, retired schema, bridge name, the rebuild's position key.
+-- Bookkeeping tables are copied, not moved: views and functions refer to them.
+-- Parameters: shadow schema, retired schema, bridge name.
 WITH read_side (name, ord) AS (
     SELECT name, ord
     FROM unnest(ARRAY['agent_sessions', 'agent_events', 'agent_current_state', 'session_summary',
                       'agent_task_progress']) WITH ORDINALITY AS t(name, ord)
 ), args AS (
-    SELECT ?::text AS shadow, ?::text AS retired, ?::text AS bridge, ?::text AS rebuild_key
+    SELECT ?::text AS shadow, ?::text AS retired, ?::text AS bridge
 ), statements (step, ord, detail, statement) AS (
     SELECT 1, 0, '', format('LOCK TABLE %s, %s IN ACCESS EXCLUSIVE MODE',
                             string_agg(format('public.%I', r.name), ', ' ORDER BY r.ord),
@@ -43,8 +44,8 @@ WITH read_side (name, ord) AS (
     UNION ALL
     SELECT 7, 1, '', format('DELETE FROM agent_state_bridge.source_position WHERE bridge_name = %L', a.bridge) FROM args a
     UNION ALL
-    SELECT 7, 2, '', format('UPDATE agent_state_bridge.source_position SET bridge_name = %L WHERE bridge_name = %L',
-                            a.bridge, a.rebuild_key)
+    SELECT 7, 2, '', format('INSERT INTO agent_state_bridge.source_position SELECT * FROM %I.source_position '
+                            'WHERE bridge_name = %L', a.shadow, a.bridge)
     FROM args a
 )
 SELECT statement FROM statements ORDER BY step, ord, detail
