@@ -7,9 +7,11 @@ import io.agentstatebridge.projections.change.RowChange;
 import io.agentstatebridge.projections.change.SourcePosition;
 import io.agentstatebridge.projections.change.SourceTable;
 import io.agentstatebridge.projections.schema.ReadSideRebuild;
+import io.agentstatebridge.projections.testing.PostgresFixture;
 import io.agentstatebridge.projections.testing.ProjectionHarness;
 import io.agentstatebridge.projections.testing.RandomChanges;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -119,6 +121,22 @@ class ReadSideRebuildTest {
 
             assertThat(new ReadSideRebuild(harness.target()).dependents())
                     .containsExactly("foreign key notes_session_id_fkey on notes", "view recent_errors");
+        }
+    }
+
+    @Test
+    void aRoleThatNeitherOwnsTheTablesNorMayCreateSchemasIsToldWhatItLacks() throws Exception {
+        try (ProjectionHarness harness = new ProjectionHarness("rebuild_privileges")) {
+            assertThat(new ReadSideRebuild(harness.target()).missingPrivileges()).as("as the owner").isNull();
+            String role = "rebuild_writer_" + ProcessHandle.current().pid();
+            execute(harness, "CREATE ROLE " + role + " LOGIN PASSWORD 'rebuild-pw'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO " + role);
+            PGSimpleDataSource asWriter = new PGSimpleDataSource();
+            asWriter.setUrl(PostgresFixture.get().jdbcUrl(harness.target().getDatabaseName(), role, "rebuild-pw"));
+
+            assertThat(new ReadSideRebuild(asWriter).missingPrivileges()).isEqualTo("CREATE on database "
+                    + harness.target().getDatabaseName() + " and ownership of public.agent_current_state, public.agent_events, "
+                    + "public.agent_sessions, public.agent_task_progress, public.session_summary");
         }
     }
 

@@ -56,6 +56,13 @@ public final class Resnapshot {
                         + "run resnapshot again; standby instances may keep running and take over once the rebuild is done.");
             }
             ReadSideRebuild rebuild = new ReadSideRebuild(target);
+            String missing = rebuild.missingPrivileges();
+            if (missing != null) {
+                throw new SetupException("the target role '" + settings.target().user() + "' cannot rebuild the read side: "
+                        + "it lacks " + missing + ". Run resnapshot with a --target-url of the role that owns the read side "
+                        + "(the one that ran migrate) or a superuser; the rebuilt tables get the privileges the current ones "
+                        + "have, so the bridge's own role keeps working.");
+            }
             List<String> dependents = rebuild.dependents();
             if (!dependents.isEmpty()) {
                 throw new SetupException("the read-side tables are referred to by " + String.join(", ", dependents)

@@ -59,6 +59,26 @@ public final class ReadSideRebuild {
     }
 
     /**
+     * What the connected role lacks to rebuild (create schemas, own the live tables), in words,
+     * or null. A least-privilege bridge role lacks both: the read side's owner rebuilds it.
+     */
+    public String missingPrivileges() throws SQLException {
+        try (Connection connection = target.getConnection();
+             PreparedStatement query = connection.prepareStatement(SqlResource.load("rebuild/privileges.sql"));
+             ResultSet rs = query.executeQuery()) {
+            rs.next();
+            List<String> missing = new ArrayList<>();
+            if (rs.getString(1) != null) {
+                missing.add("CREATE on database " + rs.getString(1));
+            }
+            if (rs.getString(2) != null) {
+                missing.add("ownership of " + rs.getString(2));
+            }
+            return missing.isEmpty() ? null : String.join(" and ", missing);
+        }
+    }
+
+    /**
      * Drops whatever an earlier, interrupted rebuild left and creates empty shadow tables shaped
      * like the live ones.
      */
