@@ -2,7 +2,9 @@ package io.agentstatebridge.bridge.cli;
 
 import io.agentstatebridge.bridge.config.EnvironmentVariables;
 import io.agentstatebridge.bridge.config.SettingsException;
+import io.agentstatebridge.bridge.rebuild.Resnapshot;
 import io.agentstatebridge.bridge.source.SetupException;
+import io.agentstatebridge.bridge.source.SlotLostException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,11 +15,16 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = BridgeCommand.Version.class,
         description = "Streams the agent event log out of PostgreSQL and keeps exact read-side projections of it.",
-        subcommands = {RunCommand.class, MigrateCommand.class, VerifyCommand.class, LoadgenCommand.class, StatusCommand.class,
-                DemoCommand.class, BenchCommand.class, SoakCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ResnapshotCommand.class, MigrateCommand.class, VerifyCommand.class, LoadgenCommand.class,
+                StatusCommand.class, DemoCommand.class, BenchCommand.class, SoakCommand.class, CommandLine.HelpCommand.class})
 public final class BridgeCommand implements Runnable {
     /** Exit status for settings or databases the bridge cannot work with. */
     static final int EXIT_SETUP = 2;
+    /**
+     * Exit status of `run` when the replication slot can no longer serve the read side's position
+     * (dropped, invalidated, recreated): only `resnapshot` recovers, so scripts can tell it apart.
+     */
+    static final int EXIT_SLOT_LOST = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,6 +44,14 @@ public final class BridgeCommand implements Runnable {
 
     private static int execute(CommandLine commandLine, String... args) {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof SlotLostException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return EXIT_SLOT_LOST;
+            }
+            if (e instanceof Resnapshot.Failed) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 1;
+            }
             if (e instanceof SetupException || e instanceof SettingsException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return EXIT_SETUP;

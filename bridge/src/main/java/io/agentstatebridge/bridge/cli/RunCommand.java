@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.cli;
 import ch.qos.logback.classic.LoggerContext;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.source.SlotLostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
             running.close();
             // A requested stop that completed is a clean exit, whatever signal asked for it.
             ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
-            Runtime.getRuntime().halt(running.state() == Bridge.State.FAILED ? 1 : 0);
+            Runtime.getRuntime().halt(exitStatus(running));
         }, "bridge-shutdown");
         running.start(); // throws with an instruction when a database is not usable
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -39,9 +40,19 @@ final class RunCommand implements Callable<Integer> {
             running.awaitTermination();
         }
         if (running.state() == Bridge.State.FAILED && !stopRequested.get()) {
+            if (running.failure() instanceof SlotLostException) {
+                return BridgeCommand.EXIT_SLOT_LOST; // the bridge has said why and what to do, in one line
+            }
             LOG.error("exiting: {}", running.failure() == null ? "unknown failure" : running.failure().getMessage());
             return 1;
         }
         return 0;
+    }
+
+    private static int exitStatus(Bridge bridge) {
+        if (bridge.state() != Bridge.State.FAILED) {
+            return 0;
+        }
+        return bridge.failure() instanceof SlotLostException ? BridgeCommand.EXIT_SLOT_LOST : 1;
     }
 }

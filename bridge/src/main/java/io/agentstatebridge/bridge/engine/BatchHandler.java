@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Receives the connector's record batches and applies each as one read-side transaction; only
@@ -28,6 +29,11 @@ import java.util.function.BooleanSupplier;
  * <p>A primary-key change arrives as a DELETE and an INSERT that share one source offset. If a
  * batch ended between the two, the stored offset would already cover the INSERT and a restart
  * would skip it; such a trailing DELETE is therefore always held back.
+ *
+ * <p>Before the first record that follows a snapshot is applied, the slot is checked against the
+ * position the snapshot reached: the connector creates its slot again, silently, if it was
+ * dropped while the snapshot ran, and would stream from there, past changes the snapshot did not
+ * include.
  */
 final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
@@ -40,14 +46,23 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final BooleanSupplier running;
     private final List<RecordChangeEvent<SourceRecord>> heldBack = new ArrayList<>();
     private boolean snapshotSeen;
+    private Long snapshotEndLsn;
+    private boolean slotCheckedAfterSnapshot;
 
     private final int maxHeldBack;
+    private final LongConsumer slotCheck;
 
-    BatchHandler(ProjectionApplier applier, BridgeStats stats, BooleanSupplier running, int maxHeldBack) {
+    /**
+     * {@code slotCheck} throws when the slot cannot serve the changes after the WAL position it is
+     * given (see the class comment).
+     */
+    BatchHandler(ProjectionApplier applier, BridgeStats stats, BooleanSupplier running, int maxHeldBack,
+                 LongConsumer slotCheck) {
         this.applier = applier;
         this.maxHeldBack = maxHeldBack;
         this.stats = stats;
         this.running = running;
+        this.slotCheck = slotCheck;
     }
 
     @Override
@@ -86,13 +101,36 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         }
         List<RecordChangeEvent<SourceRecord>> toApply = pending.subList(0, applyCount);
         ChangeBatch batch = toBatch(toApply);
+        if (!slotCheckedAfterSnapshot && streamsPastSnapshot(toApply)) {
+            slotCheck.accept(snapshotEndLsn);
+            slotCheckedAfterSnapshot = true;
+        }
         ApplyResult result = applyWithRetries(batch);
         stats.activity(batch.snapshotPart().insideSnapshot() ? BridgeStats.Activity.SNAPSHOTTING : BridgeStats.Activity.STREAMING);
         stats.recordBatch(result, batch.position());
+        if (batch.snapshotPart().endsSnapshot()) {
+            stats.snapshotCompleted();
+        }
         for (RecordChangeEvent<SourceRecord> record : toApply) {
             committer.markProcessed(record);
         }
         committer.markBatchFinished();
+    }
+
+    /**
+     * True when {@code records} hold a record that follows a snapshot's last one, which marks
+     * where streaming begins; notes the WAL position the snapshot reached on the way.
+     */
+    private boolean streamsPastSnapshot(List<RecordChangeEvent<SourceRecord>> records) {
+        for (RecordChangeEvent<SourceRecord> event : records) {
+            if (snapshotEndLsn != null) {
+                return true;
+            }
+            if (mapper.isLastSnapshotRecord(event.record())) {
+                snapshotEndLsn = mapper.position(event.record()).lsn();
+            }
+        }
+        return false;
     }
 
     /** How many leading records end outside any open source transaction. */

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.source.SetupException;
+import io.agentstatebridge.bridge.source.SlotGuard;
+import io.agentstatebridge.bridge.source.SlotLostException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.source.TargetSetup;
 import io.agentstatebridge.bridge.http.StatusServer;
@@ -20,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +36,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * FAILED. Several bridges may run with the same name for failover: one streams, the others wait in
  * STANDBY and the first to get the {@link LeaderLock} takes over when the active one goes away.
  * Every instance, active or standby, reports its role and state to the read side's instances table.
+ *
+ * <p>A replication slot that can no longer serve the stored position (dropped, invalidated,
+ * recreated) ends the bridge in FAILED with a {@link SlotLostException}, whether found before
+ * streaming, by the status thread watching the slot, or behind a connector failure.
  */
 public final class Bridge implements AutoCloseable {
     public enum State { NEW, STARTING, STANDBY, RUNNING, STOPPING, STOPPED, FAILED }
@@ -44,6 +51,7 @@ public final class Bridge implements AutoCloseable {
     private final BridgeInstance instance = BridgeInstance.ofThisProcess();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<SlotLostException> slotLost = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
     private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
@@ -52,6 +60,7 @@ public final class Bridge implements AutoCloseable {
     private HikariDataSource target;
     private volatile LeaderLock leaderLock; // read by the status reporter's thread
     private LeadershipWatch leadershipWatch;
+    private SlotGuard slotGuard;
     private StatusReporter statusReporter;
     private StatusServer statusServer;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -70,6 +79,7 @@ public final class Bridge implements AutoCloseable {
             TargetSetup.migrate(settings.target());
             target = readSidePool();
             statusReporter = new StatusReporter(settings, instance, this::stateName, this::role, stats, target);
+            statusReporter.onSlotLooksLost(this::slotLooksLost);
             statusReporter.start();
             startStatusServer();
             leaderLock = new LeaderLock(settings.target(), settings.name());
@@ -132,11 +142,18 @@ public final class Bridge implements AutoCloseable {
 
     private void startStreaming(Duration slotReleaseWait) {
         new SourcePreflight(settings, slotReleaseWait).run();
+        slotGuard = new SlotGuard(settings);
+        try {
+            slotGuard.check(this::storedOffset);
+        } catch (SQLException e) {
+            throw new SetupException("cannot check replication slot '" + settings.slot() + "' against the read side's "
+                    + "position: " + e.getMessage(), e);
+        }
         TargetOffsetStore.register(settings.name(), target);
         ProjectionApplier applier = new ProjectionApplier(target, settings.name());
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize()))
+                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize(), this::checkSlotAfter))
                 .using(this::engineFinished)
                 .build();
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
@@ -276,7 +293,21 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void engineFinished(boolean success, String message, Throwable error) {
-        if (state.get() == State.STOPPING || (success && error == null)) {
+        SlotLostException lost = slotLost.get();
+        if (lost == null && state.get() != State.STOPPING && !(success && error == null)) {
+            // The connector reports a lost slot as an offset dump, or after half an hour of retries: say what it is.
+            lost = SlotLostException.in(error);
+            if (lost == null) {
+                lost = diagnoseSlot();
+            }
+            if (lost != null) {
+                reportSlotLost(lost);
+            }
+        }
+        if (lost != null) {
+            failure.set(lost);
+            state.set(State.FAILED);
+        } else if (state.get() == State.STOPPING || (success && error == null)) {
             LOG.info("change streaming ended: {}", message);
         } else if (state.get() == State.FAILED && failure.get() != null) {
             LOG.info("change streaming ended after stepping down");
@@ -287,6 +318,68 @@ public final class Bridge implements AutoCloseable {
             LOG.error("bridge '{}' stopped on an error: {}", settings.name(), describe(cause));
         }
         finished.countDown();
+    }
+
+    /**
+     * On the status thread, when the slot looks missing or lost: if the stored position needs it,
+     * the bridge cannot go on, and stops now rather than when the connector next reconnects (which,
+     * for an invalidated slot, it retries for half an hour).
+     */
+    private void slotLooksLost() {
+        if (state.get() != State.RUNNING || slotLost.get() != null) {
+            return;
+        }
+        SlotLostException lost = diagnoseSlot();
+        if (lost == null) {
+            return; // e.g. the connector has not created the slot yet: nothing stored depends on it
+        }
+        reportSlotLost(lost);
+        Thread stopper = new Thread(() -> {
+            try {
+                engine.close(); // engineFinished follows, and records the failure
+            } catch (IOException e) {
+                LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
+            }
+        }, "bridge-slot-lost");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** The slot's verdict on the stored position; null when fine, or when it cannot be asked. */
+    private SlotLostException diagnoseSlot() {
+        if (slotGuard == null) {
+            return null;
+        }
+        try {
+            slotGuard.check(this::storedOffset);
+            return null;
+        } catch (SlotLostException e) {
+            return e;
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("could not check the replication slot: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** For the batch handler: throws when the slot cannot serve the changes after {@code lsn}. */
+    private void checkSlotAfter(long lsn) {
+        try {
+            slotGuard.checkFrom(lsn);
+        } catch (SQLException e) {
+            throw new SetupException("cannot check replication slot '" + settings.slot() + "' against the read side's "
+                    + "position: " + e.getMessage(), e);
+        }
+    }
+
+    private String storedOffset() throws SQLException {
+        return TargetOffsetStore.storedOffset(target, TargetOffsetStore.POSITION_TABLE, settings.name());
+    }
+
+    /** Logs the one line an operator needs, once. */
+    private void reportSlotLost(SlotLostException lost) {
+        if (slotLost.compareAndSet(null, lost)) {
+            LOG.error("bridge '{}' stopped: {}", settings.name(), lost.getMessage());
+        }
     }
 
     private static String describe(Throwable error) {

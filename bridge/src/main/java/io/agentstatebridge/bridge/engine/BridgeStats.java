@@ -29,6 +29,7 @@ public final class BridgeStats {
     public static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
 
     private volatile Activity activity = Activity.STARTING;
+    private volatile boolean snapshotComplete;
     private volatile String lastError;
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile boolean handling;
@@ -56,6 +57,15 @@ public final class BridgeStats {
 
     void recordSnapshotRows(String table, long rows) {
         snapshotRows.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rows);
+    }
+
+    void snapshotCompleted() {
+        snapshotComplete = true;
+    }
+
+    /** True once a snapshot's last batch has been applied. */
+    public boolean snapshotComplete() {
+        return snapshotComplete;
     }
 
     void activity(Activity activity) {

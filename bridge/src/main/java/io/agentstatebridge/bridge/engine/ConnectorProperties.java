@@ -55,6 +55,10 @@ final class ConnectorProperties {
         p.setProperty("table.include.list", Arrays.stream(SourceTable.values())
                 .map(t -> t.schema() + "\\." + t.tableName()).collect(Collectors.joining(",")));
         p.setProperty("snapshot.mode", "initial");
+        // The connector refuses a stored position its slot can no longer serve (slot missing, or
+        // recreated past it) instead of creating a slot and streaming from now. On by default;
+        // stated because the bridge's exactness depends on it (see SlotGuard).
+        p.setProperty("log.position.check.enable", "true");
         // TRUNCATE is skipped by default; the projections must see it.
         p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "false");

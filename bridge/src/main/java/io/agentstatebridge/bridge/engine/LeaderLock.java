@@ -20,12 +20,13 @@ import java.util.UUID;
  * its holder's session ends, so a standby can take over within its polling interval when the
  * active bridge's process dies, and within about 25 s (TCP keepalive) when its host or network
  * vanishes without closing the connection.
+ * {@code resnapshot} holds it too, so that no bridge streams into a read side being rebuilt.
  *
  * <p>The lock only coordinates who tries; correctness never rests on it. Only one process at a
  * time can stream from a replication slot, and every batch carries its position, so even two
  * bridges briefly believing themselves active could neither lose nor double-apply a change.
  */
-final class LeaderLock implements AutoCloseable {
+public final class LeaderLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderLock.class);
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext('agent_state_bridge:' || ?)::bigint)";
     /**
@@ -47,7 +48,7 @@ final class LeaderLock implements AutoCloseable {
     private volatile boolean held; // read without the monitor: a status tick must not wait on a connect
     private boolean everHeld;
 
-    LeaderLock(DatabaseUrl target, String bridgeName) {
+    public LeaderLock(DatabaseUrl target, String bridgeName) {
         this.target = target;
         this.bridgeName = bridgeName;
     }
@@ -56,7 +57,7 @@ final class LeaderLock implements AutoCloseable {
      * Takes the lock if nobody holds it; true when this bridge holds it afterwards. After the lock's
      * session was lost (read-side restart, network), opens a new one and tries to take it again.
      */
-    synchronized boolean tryAcquire() throws SQLException {
+    public synchronized boolean tryAcquire() throws SQLException {
         if (held && stillConnected()) {
             return true;
         }

@@ -34,13 +34,25 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     /** Engine property naming the registration this store reads from. */
     public static final String BRIDGE_NAME_PROPERTY = "agent.state.bridge.name";
 
-    private static final Map<String, DataSource> TARGETS = new ConcurrentHashMap<>();
+    /** The live position table; a rebuild keeps its own in its shadow schema. */
+    static final String POSITION_TABLE = "agent_state_bridge.source_position";
+
+    private record Registration(DataSource target, String positionTable) {
+    }
+
+    private static final Map<String, Registration> TARGETS = new ConcurrentHashMap<>();
 
     private DataSource target;
+    private String positionTable;
     private String bridgeName;
 
     public static void register(String bridgeName, DataSource target) {
-        TARGETS.put(bridgeName, target);
+        register(bridgeName, target, POSITION_TABLE);
+    }
+
+    /** For a stream whose applier keeps its position in {@code positionTable}. */
+    static void register(String bridgeName, DataSource target, String positionTable) {
+        TARGETS.put(bridgeName, new Registration(target, positionTable));
     }
 
     public static void unregister(String bridgeName) {
@@ -50,10 +62,12 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     @Override
     public void configure(WorkerConfig config) {
         bridgeName = (String) config.originals().get(BRIDGE_NAME_PROPERTY);
-        target = TARGETS.get(bridgeName);
-        if (target == null) {
+        Registration registration = TARGETS.get(bridgeName);
+        if (registration == null) {
             throw new IllegalStateException("no read-side database registered for bridge '" + bridgeName + "'");
         }
+        target = registration.target();
+        positionTable = registration.positionTable();
     }
 
     @Override
@@ -99,9 +113,14 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     }
 
     private String storedOffset() throws SQLException {
+        return storedOffset(target, positionTable, bridgeName);
+    }
+
+    /** The connector's offset stored for {@code bridgeName} in {@code positionTable}, or null. */
+    static String storedOffset(DataSource target, String positionTable, String bridgeName) throws SQLException {
         try (Connection connection = target.getConnection();
              PreparedStatement query = connection.prepareStatement(
-                     "SELECT source_offset FROM agent_state_bridge.source_position WHERE bridge_name = ?")) {
+                     "SELECT source_offset FROM " + positionTable + " WHERE bridge_name = ?")) {
             query.setString(1, bridgeName);
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;

@@ -69,6 +69,7 @@ public final class StatusReporter implements AutoCloseable {
     });
     private final Object reporting = new Object();
     private volatile BridgeStatus current;
+    private volatile Runnable slotLooksLost = () -> { };
     private SlotHealth slot = SlotHealth.UNKNOWN;
     private Map<String, Long> snapshotEstimates = Map.of();
     private long ticks;
@@ -76,7 +77,6 @@ public final class StatusReporter implements AutoCloseable {
     private long lastTickNanos = System.nanoTime();
     private Instant lastLagWarning = Instant.EPOCH;
     private Instant lastWalWarning = Instant.EPOCH;
-    private boolean slotLossReported;
     private boolean slotSeen;
     private boolean targetReachable = true;
     private Double lagRead;
@@ -98,6 +98,14 @@ public final class StatusReporter implements AutoCloseable {
         this.slots = new SlotMonitor(settings.source(), settings.slot());
         this.current = new BridgeStatus(settings.name(), state.get(), null, 0, 0, 0, 0, settings.slot(), SlotHealth.UNKNOWN,
                 Map.of(), null, startedAt, startedAt, instance, role.get(), List.of());
+    }
+
+    /**
+     * Called on the status thread after each reading of the slot that finds it missing or lost;
+     * whoever owns the stream decides whether that loses anything (a slot not created yet does not).
+     */
+    public void onSlotLooksLost(Runnable listener) {
+        this.slotLooksLost = listener;
     }
 
     public void start() {
@@ -163,6 +171,9 @@ public final class StatusReporter implements AutoCloseable {
     private void readSource() {
         try {
             slot = slots.read();
+            if (slot.lost()) {
+                slotLooksLost.run();
+            }
             if (stats.activity() == BridgeStats.Activity.SNAPSHOTTING || snapshotEstimates.isEmpty()) {
                 snapshotEstimates = slots.estimatedRows();
             }
@@ -281,14 +292,7 @@ public final class StatusReporter implements AutoCloseable {
                     limits.retainedWalWarnBytes() >> 20);
         }
         slotSeen |= s.slot().exists() && s.slot() != SlotHealth.UNKNOWN;
-        // The connector creates the slot shortly after start: only a slot once seen can be lost.
-        if (slotSeen && s.slot().lost() && !slotLossReported) {
-            slotLossReported = true;
-            LOG.error("replication slot {} is {} on the source: changes since the bridge last confirmed may be gone. "
-                    + "Stop the bridge, then restart it with a new --slot against an emptied read side (or drop its "
-                    + "agent_state_bridge.source_position row) so that it takes a fresh snapshot.", s.slotName(),
-                    s.slot().exists() ? "lost (wal_status = lost)" : "missing");
-        }
+        // A lost slot is not logged here: the bridge stops on it and says what to do (SlotGuard).
     }
 
     private static String snapshotJson(Map<String, BridgeStatus.SnapshotProgress> progress) {

@@ -31,14 +31,23 @@ final class EventProjections {
             "tool_calls", "decisions", "errors", "tasks_completed", "total_tokens_used", "added_first", "added_latest",
             "added_error", "added_closed", "added_last_decision");
 
-    private final String groupDeltasFromJson = SqlResource.load("apply/group_deltas_from_json.sql")
-            + SqlResource.load("apply/group_deltas_upsert.sql");
-    private final String groupDeltasFromEventRows = SqlResource.load("apply/group_deltas_from_event_rows.sql")
-            + SqlResource.load("apply/group_deltas_upsert.sql");
-    private final String rejectTokenCounts = SqlResource.load("apply/reject_token_counts.sql");
-    private final String groupAggregatesRetract = SqlResource.load("apply/group_aggregates_retract.sql");
-    private final String currentStateRefresh = SqlResource.load("apply/agent_current_state_refresh.sql");
-    private final String agentsOfChangedSessions = SqlResource.load("apply/agents_of_changed_sessions.sql");
+    private final String groupDeltasFromJson;
+    private final String groupDeltasFromEventRows;
+    private final String rejectTokenCounts;
+    private final String groupAggregatesRetract;
+    private final String currentStateRefresh;
+    private final String agentsOfChangedSessions;
+
+    EventProjections(ReadSideSchema schema) {
+        groupDeltasFromJson = schema.rewrite(SqlResource.load("apply/group_deltas_from_json.sql")
+                + SqlResource.load("apply/group_deltas_upsert.sql"));
+        groupDeltasFromEventRows = schema.rewrite(SqlResource.load("apply/group_deltas_from_event_rows.sql")
+                + SqlResource.load("apply/group_deltas_upsert.sql"));
+        rejectTokenCounts = schema.rewrite(SqlResource.load("apply/reject_token_counts.sql"));
+        groupAggregatesRetract = schema.rewrite(SqlResource.load("apply/group_aggregates_retract.sql"));
+        currentStateRefresh = schema.rewrite(SqlResource.load("apply/agent_current_state_refresh.sql"));
+        agentsOfChangedSessions = schema.rewrite(SqlResource.load("apply/agents_of_changed_sessions.sql"));
+    }
 
     /** Folds event changes into session_summary and agent_task_progress; returns rows rejected. */
     int applyEventChanges(Connection connection, TableDelta events) throws SQLException {

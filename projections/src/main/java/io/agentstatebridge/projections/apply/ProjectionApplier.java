@@ -32,16 +32,26 @@ public final class ProjectionApplier {
 
     private final DataSource target;
     private final String bridgeName;
+    private final ReadSideSchema schema;
     private final Map<SourceTable, ReplicaTable> replicas = new EnumMap<>(SourceTable.class);
-    private final EventProjections projections = new EventProjections();
-    private final String savePosition = SqlResource.load("apply/save_position.sql");
-    private final String rebuildCurrentState = SqlResource.load("apply/agent_current_state_rebuild.sql");
+    private final EventProjections projections;
+    private final String savePosition;
+    private final String rebuildCurrentState;
 
     public ProjectionApplier(DataSource target, String bridgeName) {
+        this(target, bridgeName, ReadSideSchema.DEFAULT);
+    }
+
+    /** An applier writing into {@code schema}: a rebuild's shadow tables and position. */
+    public ProjectionApplier(DataSource target, String bridgeName, ReadSideSchema schema) {
         this.target = target;
         this.bridgeName = bridgeName;
+        this.schema = schema;
+        this.projections = new EventProjections(schema);
+        this.savePosition = schema.rewrite(SqlResource.load("apply/save_position.sql"));
+        this.rebuildCurrentState = schema.rewrite(SqlResource.load("apply/agent_current_state_rebuild.sql"));
         for (SourceTable table : SourceTable.values()) {
-            replicas.put(table, new ReplicaTable(table));
+            replicas.put(table, new ReplicaTable(table, schema));
         }
     }
 
@@ -51,8 +61,8 @@ public final class ProjectionApplier {
             connection.setAutoCommit(false);
             try {
                 if (batch.snapshotPart().startsSnapshot()) {
-                    execute(connection, "TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
-                            + "public.agent_task_progress, public.agent_current_state, agent_state_bridge.heartbeat");
+                    execute(connection, schema.rewrite("TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
+                            + "public.agent_task_progress, public.agent_current_state, agent_state_bridge.heartbeat"));
                 }
                 int rowsTouched = 0;
                 int rejected = 0;
@@ -72,7 +82,7 @@ public final class ProjectionApplier {
                 rowsTouched += result.rowsTouched();
                 rejected += result.rejected();
                 if (batch.snapshotPart().endsSnapshot()) {
-                    execute(connection, "TRUNCATE public.agent_current_state");
+                    execute(connection, schema.rewrite("TRUNCATE public.agent_current_state"));
                     execute(connection, rebuildCurrentState);
                 }
                 savePosition(connection, batch.position(), batch.changes().size(), batch.snapshotPart());
@@ -126,12 +136,12 @@ public final class ProjectionApplier {
     }
 
     /** A source TRUNCATE empties the table's replica and every projection derived from it. */
-    private static void truncate(Connection connection, SourceTable table) throws SQLException {
+    private void truncate(Connection connection, SourceTable table) throws SQLException {
         switch (table) {
-            case AGENT_EVENTS -> execute(connection, "TRUNCATE public.agent_events, public.session_summary, "
-                    + "public.agent_task_progress, public.agent_current_state");
-            case AGENT_SESSIONS -> execute(connection, "TRUNCATE public.agent_sessions, public.agent_current_state");
-            case HEARTBEAT -> execute(connection, "TRUNCATE agent_state_bridge.heartbeat");
+            case AGENT_EVENTS -> execute(connection, schema.rewrite("TRUNCATE public.agent_events, public.session_summary, "
+                    + "public.agent_task_progress, public.agent_current_state"));
+            case AGENT_SESSIONS -> execute(connection, schema.rewrite("TRUNCATE public.agent_sessions, public.agent_current_state"));
+            case HEARTBEAT -> execute(connection, schema.rewrite("TRUNCATE agent_state_bridge.heartbeat"));
         }
     }
 

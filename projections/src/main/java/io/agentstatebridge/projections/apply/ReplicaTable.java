@@ -21,20 +21,22 @@ import java.util.stream.Collectors;
 /** The read-side copy of one source table, addressed by primary key, rows in text form. */
 final class ReplicaTable {
     private final SourceTable table;
+    private final String qualifiedName;
     private final List<String> columnNames;
     private final String selectByKeys;
     private final String deleteByKeys;
     private final String copyStatement;
 
-    ReplicaTable(SourceTable table) {
+    ReplicaTable(SourceTable table, ReadSideSchema schema) {
         this.table = table;
+        this.qualifiedName = schema.qualify(table);
         this.columnNames = table.columns().stream().map(SourceTable.Column::name).toList();
         String key = table.keyColumn();
         this.selectByKeys = "SELECT "
                 + table.columns().stream().map(ReplicaTable::asText).collect(Collectors.joining(", "))
-                + " FROM " + table.qualifiedName() + " WHERE " + key + " = ANY(?::text[])";
-        this.deleteByKeys = "DELETE FROM " + table.qualifiedName() + " WHERE " + key + " = ANY(?::text[])";
-        this.copyStatement = "COPY " + table.qualifiedName() + " (" + String.join(", ", columnNames) + ") FROM STDIN";
+                + " FROM " + qualifiedName + " WHERE " + key + " = ANY(?::text[])";
+        this.deleteByKeys = "DELETE FROM " + qualifiedName + " WHERE " + key + " = ANY(?::text[])";
+        this.copyStatement = "COPY " + qualifiedName + " (" + String.join(", ", columnNames) + ") FROM STDIN";
     }
 
     /**
@@ -111,7 +113,7 @@ final class ReplicaTable {
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copyStatement, new StringReader(data.toString()));
         } catch (IOException e) {
-            throw new SQLException("copying rows into " + table.qualifiedName() + " failed", e);
+            throw new SQLException("copying rows into " + qualifiedName + " failed", e);
         }
     }
 
