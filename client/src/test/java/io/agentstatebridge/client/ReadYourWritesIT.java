@@ -5,6 +5,8 @@ import io.agentstatebridge.bridge.loadgen.LoadGenerator;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +34,12 @@ class ReadYourWritesIT {
     @Test
     void everyReadAfterItsTokenSeesItsOwnWrite() throws Exception {
         BridgeDatabases databases = new BridgeDatabases("read_your_writes");
+        // The test server runs with synchronous_commit off, under which a commit reaches logical
+        // decoding only at the WAL writer's next flush (every 200 ms). Writers here get PostgreSQL's
+        // default, so the waits printed are what agents on a default server would see.
+        try (Connection source = databases.openSource(); Statement statement = source.createStatement()) {
+            statement.execute("ALTER DATABASE " + databases.source().database() + " SET synchronous_commit = on");
+        }
         try (Bridge bridge = new Bridge(databases.settings(2048));
              AgentStateClient client = AgentStateClient.connect(
                      ClientSettings.of(databases.source().jdbcUrl(), databases.target().jdbcUrl())

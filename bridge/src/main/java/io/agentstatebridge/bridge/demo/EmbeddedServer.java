@@ -27,6 +27,10 @@ public final class EmbeddedServer implements AutoCloseable {
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "4")
                 .setServerConfig("max_wal_senders", "4")
+                // PostgreSQL's default, which the embedded server turns off: without it a commit
+                // reaches logical decoding only when the WAL writer next flushes (every 200 ms),
+                // and the lag shown would be that interval, not the bridge's.
+                .setServerConfig("synchronous_commit", "on")
                 .start());
     }
 
