@@ -1,10 +1,9 @@
 package io.agentstatebridge.bridge.bench;
 
-import java.io.IOException;
+import io.agentstatebridge.bridge.soak.ProcessProbe;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * own processes and is not counted.
  */
 final class MemorySampler implements AutoCloseable {
-    private static final Path STATUS = Path.of("/proc/self/status");
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong maxHeapBytes = new AtomicLong();
@@ -44,7 +42,7 @@ final class MemorySampler implements AutoCloseable {
     private void sample() {
         while (running) {
             maxHeapBytes.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-            long rss = rssBytes();
+            long rss = ProcessProbe.rssBytes();
             if (rss >= 0) {
                 maxRssBytes.accumulateAndGet(rss, Math::max);
             }
@@ -54,19 +52,6 @@ final class MemorySampler implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private static long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux: RSS is reported as unavailable.
-        }
-        return -1;
     }
 
     @Override

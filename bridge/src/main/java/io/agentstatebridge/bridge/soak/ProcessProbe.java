@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * the young generation has filled since. RSS comes from /proc/self/status (Linux only). The
  * machine's load average says how much of the figures is the soak and how much its neighbours.
  */
-final class ProcessProbe {
+public final class ProcessProbe {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -65,7 +65,8 @@ final class ProcessProbe {
         return used;
     }
 
-    private static long rssBytes() {
+    /** This process's resident set size (Linux VmRSS), or -1 where the system does not tell. */
+    public static long rssBytes() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {
