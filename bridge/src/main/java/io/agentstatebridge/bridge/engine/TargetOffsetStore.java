@@ -4,6 +4,9 @@ import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.OffsetBackingStore;
 import org.apache.kafka.connect.util.Callback;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +34,8 @@ import java.util.concurrent.Future;
  * registered under the bridge name beforehand.
  */
 public final class TargetOffsetStore implements OffsetBackingStore {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetOffsetStore.class);
+
     /** Engine property naming the registration this store reads from. */
     public static final String BRIDGE_NAME_PROPERTY = "agent.state.bridge.name";
 
@@ -45,6 +50,8 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     private DataSource target;
     private String positionTable;
     private String bridgeName;
+    /** The offset last read, for when the read side is briefly unreachable (see {@link #get}). */
+    private volatile String lastRead;
 
     public static void register(String bridgeName, DataSource target) {
         register(bridgeName, target, POSITION_TABLE);
@@ -81,22 +88,35 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     /**
      * The bridge's stored offset, for whichever key the engine asks: a PostgreSQL connector has a
      * single source partition, so there is exactly one offset per bridge.
+     *
+     * <p>Besides at start, the connector asks on every periodic commit, to learn which position it
+     * may confirm to the slot. If the read side is unreachable then, the offset read last is
+     * returned: it is at or behind what the read side holds, so at worst the slot keeps a little
+     * more WAL until the next commit, whereas failing would end the connector in the middle of an
+     * outage the bridge is built to ride out. Only a first read has nothing to fall back on.
      */
     @Override
     public Future<Map<ByteBuffer, ByteBuffer>> get(Collection<ByteBuffer> keys) {
-        Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
+        String stored;
         try {
-            String stored = storedOffset();
-            if (stored != null) {
-                for (ByteBuffer key : keys) {
-                    offsets.put(key, ByteBuffer.wrap(stored.getBytes(StandardCharsets.UTF_8)));
-                }
-            }
-            return CompletableFuture.completedFuture(offsets);
+            stored = storedOffset();
+            lastRead = stored;
         } catch (SQLException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    "cannot read the stored source position from the read-side database: " + e.getMessage(), e));
+            if (lastRead == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "cannot read the stored source position from the read-side database: " + e.getMessage(), e));
+            }
+            LOG.debug("read side unreachable while the connector commits; confirming the offset read last: {}",
+                    e.getMessage());
+            stored = lastRead;
         }
+        Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
+        if (stored != null) {
+            for (ByteBuffer key : keys) {
+                offsets.put(key, ByteBuffer.wrap(stored.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return CompletableFuture.completedFuture(offsets);
     }
 
     @Override
