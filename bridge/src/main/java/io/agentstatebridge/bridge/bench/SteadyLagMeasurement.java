@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Measurement 3: the bridge streaming while a simulated fleet (the load generator: 1,000 agents,
@@ -54,26 +53,17 @@ final class SteadyLagMeasurement {
         long phaseNanos = settings.steadyPhase().toNanos();
         // Connection-pool start-up and the first commits are not steady state.
         long skipNanos = Math.min(1_000_000_000L, phaseNanos / 4);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         try (LoadGenerator fleet = new LoadGenerator(databases.source(), new LoadGenerator.LoadSettings(
                 AGENTS, rate, settings.steadyPhase(), WRITERS, rate))) {
             Timestamp phaseStart = LagSampler.serverNow(target);
             long started = System.nanoTime();
-            Thread writer = new Thread(() -> {
-                try {
-                    fleet.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    failure.set(e);
-                }
-            }, "bench-steady-fleet");
+            Thread writer = fleet.inBackground("bench-steady-fleet");
             writer.start();
             List<LagSampler.Sample> samples = LagSampler.sample(target, phaseStart, started, skipNanos, started + phaseNanos);
             writer.join(phaseNanos / 1_000_000 + 30_000);
             fleet.stop();
-            if (failure.get() != null) {
-                throw new IllegalStateException("the steady writers failed: " + failure.get().getMessage(), failure.get());
+            if (fleet.failure() != null) {
+                throw new IllegalStateException("the steady writers failed: " + fleet.failure().getMessage(), fleet.failure());
             }
             if (bridge.state() == Bridge.State.FAILED) {
                 throw new IllegalStateException("the bridge failed: " + bridge.failure().getMessage(), bridge.failure());

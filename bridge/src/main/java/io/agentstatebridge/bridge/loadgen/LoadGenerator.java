@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A simulated agent fleet writing to the write side at a steady rate: sessions open, messages
@@ -33,6 +34,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final AtomicLong eventsWritten = new AtomicLong();
     private final AtomicLong sessionsStarted = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     public LoadGenerator(DatabaseUrl sourceUrl, LoadSettings settings) {
         this.settings = settings;
@@ -73,6 +75,27 @@ public final class LoadGenerator implements AutoCloseable {
 
     public void stop() {
         stopping.set(true);
+    }
+
+    /**
+     * A thread, not yet started, that runs {@link #run()}; a failure of the writers is kept for
+     * {@link #failure()} rather than lost with the thread.
+     */
+    public Thread inBackground(String threadName) {
+        return new Thread(() -> {
+            try {
+                run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, threadName);
+    }
+
+    /** Why a background run of the writers ended early, or null. */
+    public Throwable failure() {
+        return failure.get();
     }
 
     public long eventsWritten() {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the bridge in this JVM under a simulated fleet writing at a sustained rate, takes the
@@ -65,7 +64,6 @@ public final class Soak {
     private int soak(SoakDatabases databases) throws SQLException, InterruptedException {
         BridgeSettings bridgeSettings = new BridgeSettings(databases.source(), databases.target(), NAME, NAME, NAME, 2048,
                 BridgeSettings.Observability.HTTP_OFF.withHttpPort(settings.httpPort()));
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
         try (Bridge bridge = new Bridge(bridgeSettings);
              LoadGenerator fleet = new LoadGenerator(databases.source(), new LoadGenerator.LoadSettings(settings.agents(),
                      settings.eventsPerSecond(), settings.duration(), settings.workers(), 1));
@@ -78,20 +76,12 @@ public final class Soak {
             if (bridge.httpPort() > 0) {
                 out.printf("status page: http://127.0.0.1:%d/%n", bridge.httpPort());
             }
-            Thread writer = new Thread(() -> {
-                try {
-                    fleet.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    writerFailure.set(e);
-                }
-            }, "soak-fleet");
+            Thread writer = fleet.inBackground("soak-fleet");
             List<SoakSample> samples = sample(bridge, fleet, writer, applied);
             fleet.stop();
             writer.join(30_000);
             double caughtUpAfter = awaitCatchUp(bridge, applied, fleet.eventsWritten());
-            return summarize(samples, bridge, writerFailure.get(), caughtUpAfter, fleet.eventsWritten(), count(applied));
+            return summarize(samples, bridge, fleet.failure(), caughtUpAfter, fleet.eventsWritten(), count(applied));
         }
     }
 
