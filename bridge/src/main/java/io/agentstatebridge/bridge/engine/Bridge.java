@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.source.SetupException;
-import io.agentstatebridge.bridge.source.SlotGuard;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.source.TargetSetup;
@@ -28,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -51,16 +51,15 @@ public final class Bridge implements AutoCloseable {
     private final BridgeInstance instance = BridgeInstance.ofThisProcess();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicReference<SlotLostException> slotLost = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
     private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
     private static final Duration TAKEOVER_SLOT_WAIT = Duration.ofSeconds(30);
 
     private HikariDataSource target;
     private volatile LeaderLock leaderLock; // read by the status reporter's thread
     private LeadershipWatch leadershipWatch;
-    private SlotGuard slotGuard;
+    private volatile SlotLossWatch slotLoss; // read by the status reporter's thread
     private StatusReporter statusReporter;
     private StatusServer statusServer;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -105,7 +104,7 @@ public final class Bridge implements AutoCloseable {
     private boolean acquireLeadership() {
         try {
             return leaderLock.tryAcquire();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new SetupException("cannot reach the target database at " + settings.target().describe()
                     + " to coordinate with other instances: " + e.getMessage(), e);
         }
@@ -119,7 +118,7 @@ public final class Bridge implements AutoCloseable {
                 boolean acquired;
                 try {
                     acquired = leaderLock.tryAcquire();
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     LOG.warn("standby cannot reach the target to check the active instance: {}", e.getMessage());
                     continue;
                 }
@@ -142,18 +141,14 @@ public final class Bridge implements AutoCloseable {
 
     private void startStreaming(Duration slotReleaseWait) {
         new SourcePreflight(settings, slotReleaseWait).run();
-        slotGuard = new SlotGuard(settings);
-        try {
-            slotGuard.check(this::storedOffset);
-        } catch (SQLException e) {
-            throw new SetupException("cannot check replication slot '" + settings.slot() + "' against the read side's "
-                    + "position: " + e.getMessage(), e);
-        }
+        SlotLossWatch watch = new SlotLossWatch(settings, this::storedOffset);
+        watch.checkBeforeStreaming();
+        slotLoss = watch;
         TargetOffsetStore.register(settings.name(), target);
         ProjectionApplier applier = new ProjectionApplier(target, settings.name());
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize(), this::checkSlotAfter))
+                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize(), watch::checkAfter))
                 .using(this::engineFinished)
                 .build();
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
@@ -293,15 +288,15 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void engineFinished(boolean success, String message, Throwable error) {
-        SlotLostException lost = slotLost.get();
-        if (lost == null && state.get() != State.STOPPING && !(success && error == null)) {
+        SlotLostException lost = slotLoss == null ? null : slotLoss.lost();
+        if (lost == null && slotLoss != null && state.get() != State.STOPPING && !(success && error == null)) {
             // The connector reports a lost slot as an offset dump, or after half an hour of retries: say what it is.
             lost = SlotLostException.in(error);
             if (lost == null) {
-                lost = diagnoseSlot();
+                lost = slotLoss.diagnose();
             }
             if (lost != null) {
-                reportSlotLost(lost);
+                slotLoss.report(lost);
             }
         }
         if (lost != null) {
@@ -326,14 +321,15 @@ public final class Bridge implements AutoCloseable {
      * for an invalidated slot, it retries for half an hour).
      */
     private void slotLooksLost() {
-        if (state.get() != State.RUNNING || slotLost.get() != null) {
+        SlotLossWatch watch = slotLoss;
+        if (state.get() != State.RUNNING || watch == null || watch.lost() != null) {
             return;
         }
-        SlotLostException lost = diagnoseSlot();
+        SlotLostException lost = watch.diagnose();
         if (lost == null) {
             return; // e.g. the connector has not created the slot yet: nothing stored depends on it
         }
-        reportSlotLost(lost);
+        watch.report(lost);
         Thread stopper = new Thread(() -> {
             try {
                 engine.close(); // engineFinished follows, and records the failure
@@ -345,41 +341,8 @@ public final class Bridge implements AutoCloseable {
         stopper.start();
     }
 
-    /** The slot's verdict on the stored position; null when fine, or when it cannot be asked. */
-    private SlotLostException diagnoseSlot() {
-        if (slotGuard == null) {
-            return null;
-        }
-        try {
-            slotGuard.check(this::storedOffset);
-            return null;
-        } catch (SlotLostException e) {
-            return e;
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("could not check the replication slot: {}", e.getMessage());
-            return null;
-        }
-    }
-
-    /** For the batch handler: throws when the slot cannot serve the changes after {@code lsn}. */
-    private void checkSlotAfter(long lsn) {
-        try {
-            slotGuard.checkFrom(lsn);
-        } catch (SQLException e) {
-            throw new SetupException("cannot check replication slot '" + settings.slot() + "' against the read side's "
-                    + "position: " + e.getMessage(), e);
-        }
-    }
-
     private String storedOffset() throws SQLException {
         return TargetOffsetStore.storedOffset(target, TargetOffsetStore.POSITION_TABLE, settings.name());
-    }
-
-    /** Logs the one line an operator needs, once. */
-    private void reportSlotLost(SlotLostException lost) {
-        if (slotLost.compareAndSet(null, lost)) {
-            LOG.error("bridge '{}' stopped: {}", settings.name(), lost.getMessage());
-        }
     }
 
     private static String describe(Throwable error) {

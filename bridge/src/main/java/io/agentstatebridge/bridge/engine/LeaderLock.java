@@ -140,7 +140,7 @@ public final class LeaderLock implements AutoCloseable {
         return true;
     }
 
-    /** Whether this bridge held the lock at the last check: the active one does not poll it again. */
+    /** Whether this bridge held the lock at its last check (the active one is re-checked every second by {@link LeadershipWatch}). */
     boolean held() {
         return held;
     }
