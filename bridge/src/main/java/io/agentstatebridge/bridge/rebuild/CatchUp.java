@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.rebuild;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.RebuildStream;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
+import io.agentstatebridge.bridge.source.StreamMarker;
 import io.agentstatebridge.bridge.source.SlotGuard;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import io.agentstatebridge.projections.schema.ReadSideRebuild;
@@ -96,24 +97,15 @@ final class CatchUp {
 
     private long writeMarker() throws SQLException {
         long marker = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        try (Connection source = DatabaseConnections.open(settings.source(), "source");
-             PreparedStatement write = source.prepareStatement(
-                     "INSERT INTO agent_state_bridge.heartbeat (bridge_name, beat_at, marker) VALUES (?, now(), ?) "
-                             + "ON CONFLICT (bridge_name) DO UPDATE SET beat_at = now(), marker = EXCLUDED.marker")) {
-            write.setString(1, markerRow);
-            write.setLong(2, marker);
-            write.executeUpdate();
+        try (Connection source = DatabaseConnections.open(settings.source(), "source")) {
+            StreamMarker.write(source, markerRow, marker);
         }
         return marker;
     }
 
     private boolean markerArrived(long marker) throws SQLException {
-        try (Connection connection = target.getConnection(); PreparedStatement read = connection.prepareStatement(
-                "SELECT marker FROM " + ReadSideRebuild.SHADOW_SCHEMA + ".heartbeat WHERE bridge_name = ?")) {
-            read.setString(1, markerRow);
-            try (ResultSet rs = read.executeQuery()) {
-                return rs.next() && rs.getLong(1) == marker;
-            }
+        try (Connection connection = target.getConnection()) {
+            return StreamMarker.arrived(connection, ReadSideRebuild.SHADOW_SCHEMA + ".heartbeat", markerRow, marker);
         }
     }
 

@@ -3,13 +3,12 @@ package io.agentstatebridge.bridge.verify;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import io.agentstatebridge.bridge.source.SetupException;
+import io.agentstatebridge.bridge.source.StreamMarker;
 import io.agentstatebridge.projections.verify.ReadSideComparison;
 import io.agentstatebridge.projections.verify.RelationDifference;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -64,12 +63,8 @@ public final class Verification {
     }
 
     private static void writeMarker(Connection source, String markerRow, long marker) throws SQLException {
-        try (PreparedStatement write = source.prepareStatement(
-                "INSERT INTO agent_state_bridge.heartbeat (bridge_name, beat_at, marker) VALUES (?, now(), ?) "
-                        + "ON CONFLICT (bridge_name) DO UPDATE SET beat_at = now(), marker = EXCLUDED.marker")) {
-            write.setString(1, markerRow);
-            write.setLong(2, marker);
-            write.executeUpdate();
+        try {
+            StreamMarker.write(source, markerRow, marker);
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) {
                 throw new SetupException("the source has no agent_state_bridge.heartbeat table: has a bridge ever run "
@@ -81,15 +76,8 @@ public final class Verification {
 
     private void awaitMarker(Connection readSide, String markerRow, long marker) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (PreparedStatement read = readSide.prepareStatement(
-                "SELECT marker FROM agent_state_bridge.heartbeat WHERE bridge_name = ?")) {
-            read.setString(1, markerRow);
-            while (true) {
-                try (ResultSet rs = read.executeQuery()) {
-                    if (rs.next() && rs.getLong(1) == marker) {
-                        return;
-                    }
-                }
+        try {
+            while (!StreamMarker.arrived(readSide, "agent_state_bridge.heartbeat", markerRow, marker)) {
                 if (System.nanoTime() > deadline) {
                     throw new SetupException("the read side did not receive the verification marker within "
                             + timeout.toSeconds() + " s: is a bridge running from " + source.describe() + " to "
