@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadYourWritesIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int AGENTS = 8;
-    private static final int ROUNDS_UNDER_LOAD = 50;
+    private static final int ROUNDS_UNDER_LOAD = 150;
     private static final int ROUNDS_IDLE = 15;
     private static final int BACKGROUND_RATE = 300;
 
