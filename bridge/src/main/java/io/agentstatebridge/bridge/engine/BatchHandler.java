@@ -28,7 +28,9 @@ import java.util.function.LongConsumer;
  *
  * <p>A primary-key change arrives as a DELETE and an INSERT that share one source offset. If a
  * batch ended between the two, the stored offset would already cover the INSERT and a restart
- * would skip it; such a trailing DELETE is therefore always held back.
+ * would skip it; such a trailing DELETE is therefore always held back. The two are applied as one
+ * change, since the INSERT may leave out large values the row kept (see
+ * {@link ChangeRecordMapper#keyChange}).
  *
  * <p>Before the first record that follows a snapshot is applied, the slot is checked against the
  * position the snapshot reached: the connector creates its slot again, silently, if it was
@@ -51,14 +53,16 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private final int maxHeldBack;
     private final LongConsumer slotCheck;
+    private final AppliedOffset applied;
 
     /**
      * {@code slotCheck} throws when the slot cannot serve the changes after the WAL position it is
      * given (see the class comment).
      */
-    BatchHandler(ProjectionApplier applier, BridgeStats stats, BooleanSupplier running, int maxHeldBack,
-                 LongConsumer slotCheck) {
+    BatchHandler(ProjectionApplier applier, AppliedOffset applied, BridgeStats stats, BooleanSupplier running,
+                 int maxHeldBack, LongConsumer slotCheck) {
         this.applier = applier;
+        this.applied = applied;
         this.maxHeldBack = maxHeldBack;
         this.stats = stats;
         this.running = running;
@@ -106,6 +110,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             slotCheckedAfterSnapshot = true;
         }
         ApplyResult result = applyWithRetries(batch);
+        applied.committed(batch.position().offset());
         stats.activity(batch.snapshotPart().insideSnapshot() ? BridgeStats.Activity.SNAPSHOTTING : BridgeStats.Activity.STREAMING);
         stats.recordBatch(result, batch.position());
         if (batch.snapshotPart().endsSnapshot()) {
@@ -155,6 +160,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         boolean snapshotRows = false;
         boolean firstOfSnapshot = false;
         boolean lastOfSnapshot = false;
+        SourceRecord keyChangeStart = null;
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
             if (mapper.isSnapshotRead(record)) {
@@ -172,7 +178,17 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     LOG.info("snapshot of the source complete; streaming changes from now on");
                 }
             }
-            mapper.toChange(record).ifPresent(changes::add);
+            if (keyChangeStart != null) {
+                changes.add(mapper.keyChange(keyChangeStart, record));
+                keyChangeStart = null;
+            } else if (mapper.isFirstHalfOfKeyChange(record)) {
+                keyChangeStart = record; // the INSERT half follows, always in the same batch (see the class comment)
+            } else {
+                mapper.toChange(record).ifPresent(changes::add);
+            }
+        }
+        if (keyChangeStart != null) {
+            throw new IllegalStateException("a batch ended between the two records of a key change");
         }
         return new ChangeBatch(changes, mapper.position(records.get(records.size() - 1).record()),
                 ChangeBatch.SnapshotPart.of(snapshotRows, firstOfSnapshot, lastOfSnapshot));

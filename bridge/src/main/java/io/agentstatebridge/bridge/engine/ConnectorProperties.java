@@ -63,6 +63,9 @@ final class ConnectorProperties {
         p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("unavailable.value.placeholder", ChangeRecordMapper.UNCHANGED_PLACEHOLDER);
+        // Logical decoding messages (pg_logical_emit_message, which any role may call, and which
+        // outbox relays and other tools emit) change no table: the connector drops them all.
+        p.setProperty("message.prefix.exclude.list", ".*");
 
         // BEGIN/END markers let batches end on source transaction boundaries.
         p.setProperty("provide.transaction.metadata", "true");
