@@ -46,7 +46,7 @@ class ReadSideRebuildTest {
                     "INSERT INTO agent_state_bridge.rejected_rows (source_table, row_key, reason) VALUES ('t', 'k', 'old')");
             Set<String> liveIndexes = indexNames(harness);
             rebuild.prepare();
-            ProjectionApplier shadow = new ProjectionApplier(harness.target(), "test", rebuild.schema());
+            ProjectionApplier shadow = ProjectionApplier.takeOver(harness.target(), "test", rebuild.schema());
 
             Random random = new Random(seed);
             RandomChanges changes = new RandomChanges(harness.source(), random, 5);
@@ -96,7 +96,7 @@ class ReadSideRebuildTest {
         try (ProjectionHarness harness = new ProjectionHarness("rebuild_busy")) {
             ReadSideRebuild rebuild = new ReadSideRebuild(harness.target());
             rebuild.prepare();
-            new ProjectionApplier(harness.target(), "test", rebuild.schema())
+            ProjectionApplier.takeOver(harness.target(), "test", rebuild.schema())
                     .apply(new ChangeBatch(List.of(), new SourcePosition("{}", 1, null)));
             String liveTable = text(harness, "SELECT 'public.agent_events'::regclass::oid::text");
 

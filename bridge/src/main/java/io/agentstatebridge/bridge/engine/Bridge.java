@@ -144,11 +144,12 @@ public final class Bridge implements AutoCloseable {
         SlotLossWatch watch = new SlotLossWatch(settings, this::storedOffset);
         watch.checkBeforeStreaming();
         slotLoss = watch;
-        TargetOffsetStore.register(settings.name(), target);
-        ProjectionApplier applier = new ProjectionApplier(target, settings.name());
+        ProjectionApplier applier = takeOver();
+        AppliedOffset applied = TargetOffsetStore.register(settings.name(), target);
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize(), watch::checkAfter))
+                .notifying(new BatchHandler(applier, applied, stats, this::isRunning, 8 * settings.maxBatchSize(),
+                        watch::checkAfter))
                 .using(this::engineFinished)
                 .build();
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
@@ -158,6 +159,20 @@ public final class Bridge implements AutoCloseable {
         leadershipWatch.start();
         LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
                 settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
+    }
+
+    /**
+     * From here on this instance is the one applying: batches of any instance that applied before
+     * it are refused by the read side (they could only come from one that lost the leader lock
+     * without noticing). Done before the connector reads the position to resume from.
+     */
+    private ProjectionApplier takeOver() {
+        try {
+            return ProjectionApplier.takeOver(target, settings.name());
+        } catch (SQLException e) {
+            throw new SetupException("cannot take over applying for bridge '" + settings.name() + "' on the read side at "
+                    + settings.target().describe() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -175,7 +190,7 @@ public final class Bridge implements AutoCloseable {
         stats.lastError(reason);
         LOG.error("bridge '{}' stepping down: {}", settings.name(), reason);
         try {
-            engine.close();
+            EngineStopper.close(engine);
         } catch (IOException | RuntimeException e) {
             LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
         }
@@ -268,7 +283,7 @@ public final class Bridge implements AutoCloseable {
         LOG.info("bridge '{}' stopping", settings.name());
         try {
             if (engine != null) {
-                engine.close();
+                EngineStopper.close(engine);
             } else {
                 finished.countDown(); // a standby has no stream to end
             }
@@ -332,7 +347,7 @@ public final class Bridge implements AutoCloseable {
         watch.report(lost);
         Thread stopper = new Thread(() -> {
             try {
-                engine.close(); // engineFinished follows, and records the failure
+                EngineStopper.close(engine); // engineFinished follows, and records the failure
             } catch (IOException e) {
                 LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
             }

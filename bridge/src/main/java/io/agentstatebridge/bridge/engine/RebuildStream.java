@@ -42,8 +42,13 @@ public final class RebuildStream implements AutoCloseable {
     private RebuildStream(BridgeSettings settings, DataSource target, ReadSideSchema schema) {
         this.bridgeName = settings.name();
         String positionTable = positionTable(schema);
-        TargetOffsetStore.register(bridgeName, target, positionTable);
-        ProjectionApplier applier = new ProjectionApplier(target, bridgeName, schema);
+        ProjectionApplier applier;
+        try {
+            applier = ProjectionApplier.takeOver(target, bridgeName, schema);
+        } catch (SQLException e) {
+            throw new SetupException("cannot prepare the rebuild's position on the read side: " + e.getMessage(), e);
+        }
+        AppliedOffset applied = TargetOffsetStore.register(bridgeName, target, positionTable);
         SlotGuard slotGuard = new SlotGuard(settings);
         LongConsumer slotCheck = lsn -> {
             try {
@@ -54,7 +59,7 @@ public final class RebuildStream implements AutoCloseable {
         };
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, stats, () -> !closing, 8 * settings.maxBatchSize(), slotCheck))
+                .notifying(new BatchHandler(applier, applied, stats, () -> !closing, 8 * settings.maxBatchSize(), slotCheck))
                 .using(this::engineFinished)
                 .build();
     }
@@ -97,7 +102,7 @@ public final class RebuildStream implements AutoCloseable {
     public void close() {
         closing = true;
         try {
-            engine.close();
+            EngineStopper.close(engine);
             if (!ended.await(60, TimeUnit.SECONDS)) {
                 LOG.warn("the rebuild's change-streaming engine did not stop within 60 s");
             }

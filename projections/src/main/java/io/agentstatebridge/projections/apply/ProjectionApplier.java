@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -26,6 +27,11 @@ import java.util.Set;
  * Applies change batches to the read side: replicas, projections and source position, one
  * transaction per batch. Application is state-based (each key ends up holding the row its last
  * change describes), so re-applying a batch that already landed changes nothing.
+ *
+ * <p>An applier exists only for an instance that has {@linkplain #takeOver taken over} the bridge
+ * name: each batch first locks the position row and checks that no other instance has taken over
+ * since, and holds that lock until it commits (see {@link ApplyLeaseLostException}). A batch whose
+ * commit succeeded although the client saw an error is simply applied again, to the same effect.
  */
 public final class ProjectionApplier {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionApplier.class);
@@ -35,18 +41,17 @@ public final class ProjectionApplier {
     private final ReadSideSchema schema;
     private final Map<SourceTable, ReplicaTable> replicas = new EnumMap<>(SourceTable.class);
     private final EventProjections projections;
+    private final long epoch;
+    private final String claimPosition;
     private final String savePosition;
     private final String rebuildCurrentState;
 
-    public ProjectionApplier(DataSource target, String bridgeName) {
-        this(target, bridgeName, ReadSideSchema.DEFAULT);
-    }
-
-    /** An applier writing into {@code schema}: a rebuild's shadow tables and position. */
-    public ProjectionApplier(DataSource target, String bridgeName, ReadSideSchema schema) {
+    private ProjectionApplier(DataSource target, String bridgeName, ReadSideSchema schema, long epoch) {
         this.target = target;
         this.bridgeName = bridgeName;
         this.schema = schema;
+        this.epoch = epoch;
+        this.claimPosition = schema.rewrite(SqlResource.load("apply/claim_position.sql"));
         this.projections = new EventProjections(schema);
         this.savePosition = schema.rewrite(SqlResource.load("apply/save_position.sql"));
         this.rebuildCurrentState = schema.rewrite(SqlResource.load("apply/agent_current_state_rebuild.sql"));
@@ -55,11 +60,37 @@ public final class ProjectionApplier {
         }
     }
 
+    /** Takes over applying for {@code bridgeName} into the live read side; see the class comment. */
+    public static ProjectionApplier takeOver(DataSource target, String bridgeName) throws SQLException {
+        return takeOver(target, bridgeName, ReadSideSchema.DEFAULT);
+    }
+
+    /**
+     * Takes over applying for {@code bridgeName} into {@code schema} (a rebuild's shadow tables and
+     * position): from now on, batches of instances that took over earlier are refused. Read the
+     * position to resume from after this, not before: a batch another instance had in flight has
+     * committed or failed by the time it returns.
+     */
+    public static ProjectionApplier takeOver(DataSource target, String bridgeName, ReadSideSchema schema) throws SQLException {
+        try (Connection connection = target.getConnection();
+             PreparedStatement takeOver = connection.prepareStatement(schema.rewrite(SqlResource.load("apply/take_over.sql")))) {
+            connection.setAutoCommit(true);
+            takeOver.setString(1, bridgeName);
+            try (ResultSet rs = takeOver.executeQuery()) {
+                rs.next();
+                long epoch = rs.getLong(1);
+                LOG.debug("took over applying for bridge '{}' (leader epoch {})", bridgeName, epoch);
+                return new ProjectionApplier(target, bridgeName, schema, epoch);
+            }
+        }
+    }
+
     public ApplyResult apply(ChangeBatch batch) throws SQLException {
         long started = System.nanoTime();
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                claimPosition(connection);
                 if (batch.snapshotPart().startsSnapshot()) {
                     execute(connection, schema.rewrite("TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
                             + "public.agent_task_progress, public.agent_current_state, agent_state_bridge.heartbeat"));
@@ -142,6 +173,19 @@ public final class ProjectionApplier {
                     + "public.agent_task_progress, public.agent_current_state"));
             case AGENT_SESSIONS -> execute(connection, schema.rewrite("TRUNCATE public.agent_sessions, public.agent_current_state"));
             case HEARTBEAT -> execute(connection, schema.rewrite("TRUNCATE agent_state_bridge.heartbeat"));
+        }
+    }
+
+    /** Locks the position row for this batch's transaction, checking that no other instance took over. */
+    private void claimPosition(Connection connection) throws SQLException {
+        try (PreparedStatement claim = connection.prepareStatement(claimPosition)) {
+            claim.setString(1, bridgeName);
+            try (ResultSet rs = claim.executeQuery()) {
+                long current = rs.next() ? rs.getLong(1) : 0;
+                if (current != epoch) {
+                    throw new ApplyLeaseLostException(bridgeName, epoch, current);
+                }
+            }
         }
     }
 

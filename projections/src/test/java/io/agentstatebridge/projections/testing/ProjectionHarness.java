@@ -35,7 +35,7 @@ public final class ProjectionHarness implements AutoCloseable {
         SchemaMigrations.migrateReadSide(targetDataSource);
         sourceConnection = sourceDataSource.getConnection();
         source = new RecordingSource(sourceConnection);
-        applier = new ProjectionApplier(targetDataSource, "test");
+        applier = ProjectionApplier.takeOver(targetDataSource, "test");
     }
 
     public RecordingSource source() {
