@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A bridge running between two test databases, and the checks the exactness tests make of it:
  * the read side equals the definitions (as `verify` proves it), with the bridge still running. A
@@ -31,10 +33,17 @@ final class StreamedBridge implements AutoCloseable {
         this.bridge = new Bridge(databases.settings(maxBatchSize));
     }
 
-    /** Starts a bridge from {@code databases}' source to its read side. */
+    /**
+     * Starts a bridge from {@code databases}' source to its read side and returns once its snapshot
+     * is complete: what the test writes from then on reaches the read side through the stream.
+     */
     static StreamedBridge start(BridgeDatabases databases, int maxBatchSize) {
         StreamedBridge streamed = new StreamedBridge(databases, maxBatchSize);
         streamed.bridge.start();
+        // An empty source's snapshot has no last row to mark its end; the first heartbeat through the stream does.
+        await().atMost(CATCH_UP).until(() -> streamed.bridge.stats().snapshotComplete()
+                || streamed.bridge.state() == Bridge.State.FAILED
+                || !streamed.onTarget("SELECT 1 FROM agent_state_bridge.heartbeat WHERE bridge_name = ?", databases.name()).isEmpty());
         return streamed;
     }
 
