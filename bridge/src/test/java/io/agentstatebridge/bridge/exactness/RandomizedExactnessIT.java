@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * out-of-line values, key changes of both tables with and without a large value beside them, edge
  * timestamps, logical decoding messages, truncates) in transactions of 1 to 30,000 changes that
  * interleave in the WAL, while the bridge's source sessions are terminated at random moments, in
- * the snapshot and in the stream, and the bridge is once stopped and started again. Source and read
+ * the snapshot and in the stream, and the bridge is stopped and started again every few kills. Source and read
  * side are two servers in different time zones and of different major versions. At the end every
  * read-side table must equal its definition on the source.
  *
@@ -45,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RandomizedExactnessIT {
     private static final int WRITERS = 3;
     private static final int MAX_BULKS = 3;
+    private static final int KILLS_PER_CONNECTOR = 4;
     private static final List<String> ZONES = List.of("America/New_York", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns");
 
     @Test
@@ -107,16 +108,18 @@ class RandomizedExactnessIT {
                 bridge.start();
                 writers.forEach(Thread::start);
                 snapshotKills = killDuringSnapshot(databases, bridge, killer, random);
-                killer.start(new Random(random.nextLong()), Duration.ofMillis(300), Duration.ofMillis(4_000));
+                killer.start(new Random(random.nextLong()), Duration.ofMillis(200), Duration.ofMillis(2_000));
                 long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-                long restartAt = System.nanoTime() + (long) (random.nextDouble() * Duration.ofSeconds(seconds).toNanos());
+                int restartAt = KILLS_PER_CONNECTOR;
                 while (System.nanoTime() < end && bridge.state() != Bridge.State.FAILED && writerFailure.get() == null) {
                     Thread.sleep(250);
-                    if (bridgeRestarts == 0 && System.nanoTime() > restartAt) {
+                    if (killer.kills() >= restartAt) {
+                        // The connector's reconnect backoff only grows; a new one starts from its shortest wait.
                         bridge.close();
                         bridge = new Bridge(settings);
                         bridge.start();
                         bridgeRestarts++;
+                        restartAt = killer.kills() + KILLS_PER_CONNECTOR;
                     }
                 }
                 killer.stop();

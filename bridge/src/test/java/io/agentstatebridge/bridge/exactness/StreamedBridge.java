@@ -26,7 +26,7 @@ final class StreamedBridge implements AutoCloseable {
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
 
     private final BridgeDatabases databases;
-    private final Bridge bridge;
+    private Bridge bridge;
 
     private StreamedBridge(BridgeDatabases databases, int maxBatchSize) {
         this.databases = databases;
@@ -45,6 +45,21 @@ final class StreamedBridge implements AutoCloseable {
                 || streamed.bridge.state() == Bridge.State.FAILED
                 || !streamed.onTarget("SELECT 1 FROM agent_state_bridge.heartbeat WHERE bridge_name = ?", databases.name()).isEmpty());
         return streamed;
+    }
+
+    /**
+     * Stops the bridge as an operator does and starts a new one with the same settings: a new
+     * connector, which resumes from the stored position (and with its reconnect backoff reset).
+     */
+    void restart() {
+        bridge.close();
+        bridge = new Bridge(databases.settings(bridge.settings().maxBatchSize()));
+        bridge.start();
+    }
+
+    /** A bridge the test starts itself, when it wants to act during the snapshot. */
+    static StreamedBridge notStarted(BridgeDatabases databases, int maxBatchSize) {
+        return new StreamedBridge(databases, maxBatchSize);
     }
 
     Bridge bridge() {

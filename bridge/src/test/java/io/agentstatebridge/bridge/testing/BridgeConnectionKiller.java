@@ -41,9 +41,14 @@ public final class BridgeConnectionKiller implements AutoCloseable {
                 + "WHERE slot_name = ? AND active_pid IS NOT NULL", slot) > 0;
     }
 
-    /** Terminates every session of the bridge on the source database: replication, snapshot, heartbeat. */
+    /**
+     * Terminates every session of the bridge on the source database: the replication connection and
+     * the bridge's own carry its application name, the connector's JDBC sessions (snapshot, heartbeat)
+     * call themselves "Debezium ...".
+     */
     public int killAll() throws SQLException {
-        return terminate("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ? "
+        return terminate("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                + "WHERE (application_name = ? OR application_name LIKE 'Debezium%') AND datname = current_database() "
                 + "AND pid <> pg_backend_pid()", BRIDGE_APPLICATION);
     }
 
@@ -87,11 +92,15 @@ public final class BridgeConnectionKiller implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running.set(false);
         if (thread != null) {
             thread.interrupt();
-            thread.join();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
