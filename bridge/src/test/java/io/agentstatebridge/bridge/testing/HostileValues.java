@@ -121,12 +121,22 @@ public final class HostileValues {
         return random.nextInt(3) > 0 ? EVENT_TYPES.get(random.nextInt(EVENT_TYPES.size())) : text(5);
     }
 
-    /** A timestamptz literal: a narrow window with ties and microseconds, sometimes an edge. */
+    /**
+     * An event's created_at: a narrow window with ties and microseconds, sometimes an edge, never
+     * infinite. session_summary's definition subtracts created_at values (MAX - MIN), which fails
+     * on the source itself for an infinite one ("cannot subtract infinite timestamps" before
+     * PostgreSQL 17, "interval out of range" when both are infinite), so no read side could equal it.
+     */
     public String timestamp() {
         if (random.nextInt(12) == 0) {
-            return EDGE_TIMESTAMPS.get(random.nextInt(EDGE_TIMESTAMPS.size()));
+            return EDGE_TIMESTAMPS.get(2 + random.nextInt(EDGE_TIMESTAMPS.size() - 2)); // the first two are the infinities
         }
         return EPOCH.plus(random.nextInt(400) * 250_000L + random.nextInt(3), ChronoUnit.MICROS).toString();
+    }
+
+    /** A session's started_at: as {@link #timestamp()}, and infinite too (no definition computes with it). */
+    public String startedAt() {
+        return random.nextInt(20) == 0 ? EDGE_TIMESTAMPS.get(random.nextInt(2)) : timestamp();
     }
 
     /** A jsonb literal of every shape, sometimes large enough to be stored out of line; or null. */

@@ -154,7 +154,7 @@ public final class HostileWriter {
         String id = values.id("s", writer * 1_000_000_000L + next++);
         update("INSERT INTO agent_sessions (session_id, agent_id, user_id, agent_type, started_at, metadata) "
                         + "VALUES (?, ?, ?, ?, ?::timestamptz, ?::jsonb)",
-                id, agent(), values.random().nextInt(3) == 0 ? null : values.text(4), values.text(3), values.timestamp(), values.metadata());
+                id, agent(), values.random().nextInt(3) == 0 ? null : values.text(4), values.text(3), values.startedAt(), values.metadata());
         sessions.add(id);
         sharedSessions.add(id);
     }
@@ -200,7 +200,7 @@ public final class HostileWriter {
             case "session_id" -> values.id("s", writer * 1_000_000_000L + next++);
             case "agent_id" -> agent();
             case "user_id" -> values.random().nextInt(4) == 0 ? null : values.text(4);
-            case "started_at" -> values.timestamp();
+            case "started_at" -> values.startedAt();
             case "metadata" -> values.metadata();
             default -> values.text(3);
         };

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Source and read side on two servers of their own that differ as a user's do: the source in
  * America/New_York, the read side in Asia/Kolkata, both in the C.UTF-8 locale (whose character
- * classes know Unicode, unlike C), and of two major versions: Debian's PostgreSQL 15 and the
- * embedded PostgreSQL 17, in either role.
+ * classes know Unicode, unlike C), and usually of two major versions: Debian's PostgreSQL 15 and
+ * the embedded PostgreSQL 17, in either role.
  */
 public final class TwoServers implements AutoCloseable {
     public static final String SOURCE_TIME_ZONE = "America/New_York";
@@ -27,19 +27,27 @@ public final class TwoServers implements AutoCloseable {
 
     /** Source on PostgreSQL 15, read side on 17; or the other way round with {@code sourceOn17}. */
     public static TwoServers start(boolean sourceOn17) {
-        DedicatedPostgres fifteen = null;
+        return sourceOn17 ? start(17, 15) : start(15, 17);
+    }
+
+    /** Source and read side on the given major versions, 15 (Debian's binaries) or 17 (embedded). */
+    public static TwoServers start(int sourceMajor, int targetMajor) {
+        DedicatedPostgres source = server(sourceMajor, SOURCE_TIME_ZONE);
         try {
-            fifteen = DedicatedPostgres.fromBinaries(DedicatedPostgres.DEBIAN_POSTGRES_15, LOCALE,
-                    DedicatedPostgres.settings(sourceOn17 ? TARGET_TIME_ZONE : SOURCE_TIME_ZONE, Map.of()));
-            DedicatedPostgres seventeen = DedicatedPostgres.embedded(LOCALE,
-                    DedicatedPostgres.settings(sourceOn17 ? SOURCE_TIME_ZONE : TARGET_TIME_ZONE, Map.of()));
-            return sourceOn17 ? new TwoServers(seventeen, fifteen) : new TwoServers(fifteen, seventeen);
+            return new TwoServers(source, server(targetMajor, TARGET_TIME_ZONE));
         } catch (RuntimeException e) {
-            if (fifteen != null) {
-                fifteen.close();
-            }
+            source.close();
             throw e;
         }
+    }
+
+    private static DedicatedPostgres server(int major, String timeZone) {
+        Map<String, String> settings = DedicatedPostgres.settings(timeZone, Map.of());
+        return switch (major) {
+            case 15 -> DedicatedPostgres.fromBinaries(DedicatedPostgres.DEBIAN_POSTGRES_15, LOCALE, settings);
+            case 17 -> DedicatedPostgres.embedded(LOCALE, settings);
+            default -> throw new IllegalArgumentException("PostgreSQL " + major + ": only 15 and 17 are at hand");
+        };
     }
 
     public DedicatedPostgres source() {
