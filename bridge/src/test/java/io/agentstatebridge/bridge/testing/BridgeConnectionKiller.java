@@ -35,6 +35,11 @@ public final class BridgeConnectionKiller implements AutoCloseable {
         this.slot = slot;
     }
 
+    /** True once the slot exists and has reached its consistent point (its creation is over). */
+    public boolean slotCreated() throws SQLException {
+        return terminate("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND confirmed_flush_lsn IS NOT NULL", slot) > 0;
+    }
+
     /** Terminates the walsender streaming from the slot; false when none was active. */
     public boolean killReplication() throws SQLException {
         return terminate("SELECT count(*) FILTER (WHERE pg_terminate_backend(active_pid)) FROM pg_replication_slots "
