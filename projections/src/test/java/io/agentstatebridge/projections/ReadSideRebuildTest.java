@@ -45,7 +45,8 @@ class ReadSideRebuildTest {
                     "INSERT INTO agent_state_bridge.heartbeat VALUES ('old-beat', now(), 1)",
                     "INSERT INTO agent_state_bridge.rejected_rows (source_table, row_key, reason) VALUES ('t', 'k', 'old')");
             Set<String> liveIndexes = indexNames(harness);
-            rebuild.prepare();
+            List<String> indexes = rebuild.prepare();
+            execute(harness, indexes.toArray(String[]::new)); // filled row by row here, so indexed from the start
             ProjectionApplier shadow = ProjectionApplier.takeOver(harness.target(), "test", rebuild.schema());
 
             Random random = new Random(seed);
@@ -72,7 +73,8 @@ class ReadSideRebuildTest {
                         .as("live position after shadow batch %d", batch).isEqualTo("{\"batch\":" + Math.min(batch, 20) + "}");
             }
 
-            assertThat(rebuild.swap("test", Duration.ofSeconds(5))).isTrue();
+            long epoch = ProjectionApplier.takeOver(harness.target(), "test").leaderEpoch();
+            assertThat(rebuild.swap("test", epoch, Duration.ofSeconds(5))).isTrue();
             rebuild.dropLeftovers();
 
             harness.assertReadSideMatchesDefinitions("after the swap (seed " + seed + ")");
@@ -98,17 +100,18 @@ class ReadSideRebuildTest {
             rebuild.prepare();
             ProjectionApplier.takeOver(harness.target(), "test", rebuild.schema())
                     .apply(new ChangeBatch(List.of(), new SourcePosition("{}", 1, null)));
+            long epoch = ProjectionApplier.takeOver(harness.target(), "test").leaderEpoch();
             String liveTable = text(harness, "SELECT 'public.agent_events'::regclass::oid::text");
 
             try (Connection reader = harness.target().getConnection(); Statement statement = reader.createStatement()) {
                 reader.setAutoCommit(false);
                 statement.executeQuery("SELECT count(*) FROM agent_events").close(); // holds its lock until commit
 
-                assertThat(rebuild.swap("test", Duration.ofMillis(200))).isFalse();
+                assertThat(rebuild.swap("test", epoch, Duration.ofMillis(200))).isFalse();
                 assertThat(text(harness, "SELECT 'public.agent_events'::regclass::oid::text")).isEqualTo(liveTable);
                 reader.commit();
             }
-            assertThat(rebuild.swap("test", Duration.ofSeconds(5))).isTrue();
+            assertThat(rebuild.swap("test", epoch, Duration.ofSeconds(5))).isTrue();
             assertThat(text(harness, "SELECT 'public.agent_events'::regclass::oid::text")).isNotEqualTo(liveTable);
         }
     }

@@ -3,7 +3,9 @@ package io.agentstatebridge.bridge.engine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agentstatebridge.bridge.config.BridgeSettings;
+import io.agentstatebridge.bridge.snapshot.SourceSnapshot;
 import io.agentstatebridge.bridge.source.SetupException;
+import io.agentstatebridge.bridge.source.SlotGuard;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.source.TargetSetup;
@@ -63,6 +65,9 @@ public final class Bridge implements AutoCloseable {
     private StatusReporter statusReporter;
     private StatusServer statusServer;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile SourceSnapshot snapshot; // while one runs, for close() to stop it
+    private final Object streamStart = new Object();
+    private boolean streaming; // guarded by streamStart: the engine runs (or is about to)
     private ExecutorService executor;
 
     public Bridge(BridgeSettings settings) {
@@ -141,24 +146,54 @@ public final class Bridge implements AutoCloseable {
 
     private void startStreaming(Duration slotReleaseWait) {
         new SourcePreflight(settings, slotReleaseWait).run();
-        SlotLossWatch watch = new SlotLossWatch(settings, this::storedOffset);
-        watch.checkBeforeStreaming();
-        slotLoss = watch;
         ProjectionApplier applier = takeOver();
+        SlotLossWatch watch = new SlotLossWatch(settings, this::storedOffset);
         AppliedOffset applied = TargetOffsetStore.register(settings.name(), target);
         engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, applied, stats, this::isRunning, 8 * settings.maxBatchSize(),
-                        watch::checkAfter))
+                .notifying(new BatchHandler(applier, applied, stats, this::isRunning, 8 * settings.maxBatchSize()))
                 .using(this::engineFinished)
                 .build();
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
         state.set(State.RUNNING);
-        executor.execute(engine);
+        executor.execute(() -> stream(applier, watch));
         leadershipWatch = new LeadershipWatch(leaderLock, this::stepDown);
         leadershipWatch.start();
-        LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
+        LOG.info("bridge '{}' started: from {} (slot {}, publication {}) to {}", settings.name(),
                 settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
+    }
+
+    /**
+     * On the engine thread: loads the read side from a snapshot of the source when it holds no
+     * position to resume from, then streams. The slot is checked against the position in between:
+     * streaming must start exactly where the read side stands.
+     */
+    private void stream(ProjectionApplier applier, SlotLossWatch watch) {
+        try {
+            if (SlotGuard.resumeLsn(storedOffset()) == null) {
+                stats.activity(BridgeStats.Activity.SNAPSHOTTING);
+                snapshot = new SourceSnapshot(settings, target, applier, ResumeOffsets::atConsistentPoint, stats);
+                snapshot.run(false);
+                snapshot = null;
+                stats.snapshotCompleted();
+            }
+            watch.checkBeforeStreaming();
+            slotLoss = watch;
+            synchronized (streamStart) {
+                if (state.get() != State.RUNNING) {
+                    engineFinished(true, "stopped before streaming began", null);
+                    return;
+                }
+                streaming = true;
+            }
+            LOG.info("bridge '{}' streaming changes", settings.name());
+            engine.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            engineFinished(state.get() == State.STOPPING, "stopped during the snapshot", state.get() == State.STOPPING ? null : e);
+        } catch (SQLException | RuntimeException e) {
+            engineFinished(false, e.getMessage(), state.get() == State.STOPPING ? null : e);
+        }
     }
 
     /**
@@ -190,7 +225,7 @@ public final class Bridge implements AutoCloseable {
         stats.lastError(reason);
         LOG.error("bridge '{}' stepping down: {}", settings.name(), reason);
         try {
-            EngineStopper.close(engine);
+            stopStream();
         } catch (IOException | RuntimeException e) {
             LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
         }
@@ -282,10 +317,10 @@ public final class Bridge implements AutoCloseable {
         }
         LOG.info("bridge '{}' stopping", settings.name());
         try {
-            if (engine != null) {
-                EngineStopper.close(engine);
-            } else {
+            if (engine == null) {
                 finished.countDown(); // a standby has no stream to end
+            } else {
+                stopStream();
             }
             finished.await(60, TimeUnit.SECONDS);
         } catch (IOException e) {
@@ -295,6 +330,23 @@ public final class Bridge implements AutoCloseable {
         } finally {
             state.compareAndSet(State.STOPPING, State.STOPPED);
             releaseResources();
+        }
+    }
+
+    /**
+     * Ends the stream, whichever phase it is in: a snapshot is cancelled (the engine thread then
+     * reports), a running engine closed. Either way {@link #engineFinished} follows.
+     */
+    private void stopStream() throws IOException {
+        boolean engineRuns;
+        synchronized (streamStart) {
+            engineRuns = streaming;
+        }
+        SourceSnapshot running = snapshot;
+        if (engineRuns) {
+            EngineStopper.close(engine);
+        } else if (running != null) {
+            running.cancel();
         }
     }
 
@@ -347,7 +399,7 @@ public final class Bridge implements AutoCloseable {
         watch.report(lost);
         Thread stopper = new Thread(() -> {
             try {
-                EngineStopper.close(engine); // engineFinished follows, and records the failure
+                stopStream(); // engineFinished follows, and records the failure
             } catch (IOException e) {
                 LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
             }

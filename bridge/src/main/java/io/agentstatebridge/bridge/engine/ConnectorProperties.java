@@ -54,7 +54,9 @@ final class ConnectorProperties {
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("table.include.list", Arrays.stream(SourceTable.values())
                 .map(t -> t.schema() + "\\." + t.tableName()).collect(Collectors.joining(",")));
-        p.setProperty("snapshot.mode", "initial");
+        // The bridge loads the read side itself, by bulk copy at the snapshot its slot exported
+        // (see SourceSnapshot), and stores the slot's consistent point: the connector only streams.
+        p.setProperty("snapshot.mode", "no_data");
         // The connector refuses a stored position its slot can no longer serve (slot missing, or
         // recreated past it) instead of creating a slot and streaming from now. On by default;
         // stated because the bridge's exactness depends on it (see SlotGuard).

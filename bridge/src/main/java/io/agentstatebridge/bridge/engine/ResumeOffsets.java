@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.agentstatebridge.projections.change.SourcePosition;
+
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,11 +26,25 @@ import java.util.Map;
  * what the connector asks for: it starts at the offset's {@code lsn} (the commit's end) and drops
  * nothing. It still confirms {@code lsn_commit} to the slot, the same LSN.
  */
-final class ResumeOffsets {
+public final class ResumeOffsets {
     static final String LAST_COMPLETELY_PROCESSED_LSN = "lsn_proc";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ResumeOffsets() {
+    }
+
+    /**
+     * The position of a read side loaded from the snapshot a slot exported at {@code consistentPoint}:
+     * the connector resumes there as after a commit ending at that LSN, which PostgreSQL streams
+     * from exactly (every transaction committing after the snapshot, none before).
+     */
+    public static SourcePosition atConsistentPoint(long consistentPoint) {
+        ObjectNode offset = JSON.createObjectNode();
+        offset.put("lsn", consistentPoint);
+        offset.put("lsn_commit", consistentPoint);
+        Instant now = Instant.now();
+        offset.put("ts_usec", now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+        return new SourcePosition(offset.toString(), consistentPoint, now);
     }
 
     /** {@code offset} as stored: a copy without the key that would make the connector search. */

@@ -126,7 +126,7 @@ public final class SlotGuard {
      * snapshot in it is unfinished, in which case the connector snapshots again and a new slot
      * loses nothing.
      */
-    static Long resumeLsn(String storedOffset) {
+    public static Long resumeLsn(String storedOffset) {
         if (storedOffset == null) {
             return null;
         }

@@ -125,18 +125,22 @@ public final class HostileValues {
      * An event's created_at: a narrow window with ties and microseconds, sometimes an edge, never
      * infinite. session_summary's definition subtracts created_at values (MAX - MIN), which fails
      * on the source itself for an infinite one ("cannot subtract infinite timestamps" before
-     * PostgreSQL 17, "interval out of range" when both are infinite), so no read side could equal it.
+     * PostgreSQL 17, "interval out of range" when both are infinite, or when they lie more than
+     * about 292,000 years apart), so no read side could equal it.
      */
     public String timestamp() {
         if (random.nextInt(12) == 0) {
-            return EDGE_TIMESTAMPS.get(2 + random.nextInt(EDGE_TIMESTAMPS.size() - 2)); // the first two are the infinities
+            // Not the infinities (the first two), nor the last year of the type: MAX - MIN over a group
+            // holding it and a BC date exceeds what an interval holds, on the source as anywhere.
+            String edge = EDGE_TIMESTAMPS.get(2 + random.nextInt(EDGE_TIMESTAMPS.size() - 2));
+            return edge.startsWith("294276") ? "200000-01-01 00:00:00+00" : edge;
         }
         return EPOCH.plus(random.nextInt(400) * 250_000L + random.nextInt(3), ChronoUnit.MICROS).toString();
     }
 
-    /** A session's started_at: as {@link #timestamp()}, and infinite too (no definition computes with it). */
+    /** A session's started_at: as {@link #timestamp()}, and any edge too, infinite ones included (no definition computes with it). */
     public String startedAt() {
-        return random.nextInt(20) == 0 ? EDGE_TIMESTAMPS.get(random.nextInt(2)) : timestamp();
+        return random.nextInt(20) == 0 ? EDGE_TIMESTAMPS.get(random.nextInt(EDGE_TIMESTAMPS.size())) : timestamp();
     }
 
     /** A jsonb literal of every shape, sometimes large enough to be stored out of line; or null. */

@@ -60,6 +60,11 @@ public final class ProjectionApplier {
         }
     }
 
+    /** The epoch this applier took over at; its batches commit only while it is still the latest. */
+    public long leaderEpoch() {
+        return epoch;
+    }
+
     /** Takes over applying for {@code bridgeName} into the live read side; see the class comment. */
     public static ProjectionApplier takeOver(DataSource target, String bridgeName) throws SQLException {
         return takeOver(target, bridgeName, ReadSideSchema.DEFAULT);
@@ -82,6 +87,27 @@ public final class ProjectionApplier {
                 LOG.debug("took over applying for bridge '{}' (leader epoch {})", bridgeName, epoch);
                 return new ProjectionApplier(target, bridgeName, schema, epoch);
             }
+        }
+    }
+
+    /**
+     * Opens a transaction that replaces everything this applier's read side holds with a copy of
+     * the source (see {@link ReadSideLoad}); fenced like a batch. {@code indexStatements} run once
+     * the rows are in: the indexes of shadow tables created without them, none for live tables.
+     */
+    public ReadSideLoad beginLoad(List<String> indexStatements) throws SQLException {
+        Connection connection = target.getConnection();
+        try {
+            connection.setAutoCommit(false);
+            claimPosition(connection);
+            execute(connection, schema.rewrite(SqlResource.load("load/clear.sql")));
+            return new ReadSideLoad(connection, schema, List.copyOf(indexStatements),
+                    (c, position, rows) -> savePosition(c, position, Math.toIntExact(Math.min(rows, Integer.MAX_VALUE)),
+                            ChangeBatch.SnapshotPart.NONE));
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection, e);
+            connection.close();
+            throw e;
         }
     }
 

@@ -8,7 +8,8 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 
 /**
- * A {@code timestamptz} value as microseconds since 1970-01-01 UTC, with PostgreSQL's infinities,
+ * A {@code timestamptz} value as PostgreSQL holds it: microseconds since 2000-01-01 UTC (the whole
+ * range, 4713 BC to 294276 AD, fits in a long only from that origin), with its infinities,
  * converted to and from the text forms the bridge meets: the ISO-8601 strings the connector sends
  * ("2026-01-01T10:00:00.5Z", "+12345-06-07T08:09:10Z", "-0043-03-15T12:00:00Z" for 44 BC,
  * "infinity") and PostgreSQL's own output in UTC with DateStyle ISO ("2026-01-01 10:00:00.5+00",
@@ -21,6 +22,8 @@ import java.time.temporal.ChronoField;
 public record PgTimestamp(long micros) implements Comparable<PgTimestamp> {
     public static final PgTimestamp POSITIVE_INFINITY = new PgTimestamp(Long.MAX_VALUE);
     public static final PgTimestamp NEGATIVE_INFINITY = new PgTimestamp(Long.MIN_VALUE);
+    /** 2000-01-01T00:00:00Z in seconds since 1970. */
+    private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
     /** Parses either text form (see the class comment); throws DateTimeParseException otherwise. */
     public static PgTimestamp parse(String text) {
@@ -52,7 +55,8 @@ public record PgTimestamp(long micros) implements Comparable<PgTimestamp> {
     }
 
     public static PgTimestamp of(Instant instant) {
-        return new PgTimestamp(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000));
+        long seconds = instant.getEpochSecond() - POSTGRES_EPOCH_SECONDS;
+        return new PgTimestamp(Math.addExact(Math.multiplyExact(seconds, 1_000_000L), instant.getNano() / 1_000));
     }
 
     public boolean isInfinite() {
@@ -67,7 +71,7 @@ public record PgTimestamp(long micros) implements Comparable<PgTimestamp> {
         if (micros == Long.MIN_VALUE) {
             return "-infinity";
         }
-        LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+        LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L) + POSTGRES_EPOCH_SECONDS,
                 (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC);
         int year = time.getYear();
         boolean beforeCommonEra = year <= 0;

@@ -30,7 +30,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- session_summary.session_duration is MAX(created_at) - MIN(created_at), which PostgreSQL cannot
--- compute for infinite timestamps (before 17 for any; from 17 when both are the same infinity).
+-- compute for infinite timestamps (before 17 for any; from 17 when both are the same infinity),
+-- nor for finite ones more than about 292,000 years apart.
 -- The write side's validation rejects infinite created_at; on a write side without it, such a
 -- group gets a NULL duration here instead of stopping the bridge.
 ALTER TABLE public.session_summary ALTER COLUMN session_duration DROP NOT NULL;
@@ -45,9 +46,12 @@ END
 $$;
 
 -- latest - first where PostgreSQL can compute it, else NULL; plain SQL, so the planner inlines it
--- and finite times never pay for the exception block.
+-- and ordinary times never pay for the exception block. Finite times can fail too: an interval
+-- holds at most about 292,000 years of microseconds, less than the span of timestamptz.
 CREATE FUNCTION agent_state_bridge.duration(latest TIMESTAMPTZ, first TIMESTAMPTZ) RETURNS INTERVAL
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN isfinite(latest) AND isfinite(first) THEN latest - first
+    SELECT CASE WHEN isfinite(latest) AND isfinite(first)
+                     AND abs(EXTRACT(EPOCH FROM latest) - EXTRACT(EPOCH FROM first)) < 9000000000000
+                THEN latest - first
                 ELSE agent_state_bridge.duration_or_null(latest, first) END
 $$;
