@@ -140,17 +140,25 @@ final class Deployment {
         return datasources.get(0).path("uid").asText();
     }
 
-    /** The shaded jar's file name, from the shade plugin's finalName in bridge/pom.xml. */
-    String shadedJarName() {
+    /**
+     * The file name of the runnable jar {@code module} builds: the shade plugin's finalName, configured once
+     * in the parent pom, with the module's artifactId filled in.
+     */
+    String shadedJarName(String module) {
+        String finalName = xpath("pom.xml", "//*[local-name()='plugin'][*[local-name()='artifactId']='maven-shade-plugin']"
+                + "//*[local-name()='finalName']");
+        assertThat(finalName).as("the shade plugin's finalName in the parent pom.xml").isNotBlank();
+        String artifactId = xpath(module + "/pom.xml", "/*[local-name()='project']/*[local-name()='artifactId']");
+        return finalName.strip().replace("${project.artifactId}", artifactId.strip()) + ".jar";
+    }
+
+    private String xpath(String pomPath, String expression) {
         try {
             Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(new InputSource(new StringReader(files.text("bridge/pom.xml"))));
-            String finalName = XPathFactory.newInstance().newXPath().evaluate("//*[local-name()='plugin']"
-                    + "[*[local-name()='artifactId']='maven-shade-plugin']//*[local-name()='finalName']", pom);
-            assertThat(finalName).as("the shade plugin's finalName in bridge/pom.xml").isNotBlank();
-            return finalName.strip() + ".jar";
+                    .parse(new InputSource(new StringReader(files.text(pomPath))));
+            return XPathFactory.newInstance().newXPath().evaluate(expression, pom);
         } catch (Exception e) {
-            throw new AssertionError("cannot read bridge/pom.xml: " + e.getMessage(), e);
+            throw new AssertionError("cannot read " + pomPath + ": " + e.getMessage(), e);
         }
     }
 }

@@ -51,7 +51,7 @@ class DockerImageTest {
                 .isPresent();
         Dockerfile.Stage build = dockerfile.stage(copy.get()[0].substring("--from=".length()));
         String workdir = build.last("WORKDIR").map(Dockerfile.Instruction::arguments).orElse("/");
-        String builtJar = workdir.replaceAll("/?$", "/") + "bridge/target/" + deployment.shadedJarName();
+        String builtJar = workdir.replaceAll("/?$", "/") + "bridge/target/" + deployment.shadedJarName("bridge");
         assertThat(copy.get()[copy.get().length - 2]).as("the jar copied from the build stage, where Maven builds it").isEqualTo(builtJar);
 
         assertThat(build.image()).as("build stage image").startsWith("maven:3.9-eclipse-temurin-17");
@@ -109,7 +109,7 @@ class DockerImageTest {
         for (String source : sources) {
             assertThat(ignored(patterns, source)).as(".dockerignore leaves out %s, which the Dockerfile copies", source).isFalse();
         }
-        assertThat(ignored(patterns, "bridge/target/" + deployment.shadedJarName()))
+        assertThat(ignored(patterns, "bridge/target/" + deployment.shadedJarName("bridge")))
                 .as(".dockerignore must leave out local build output (**/target), so that no stale jar reaches the image")
                 .isTrue();
     }
