@@ -10,6 +10,7 @@ WORKDIR /src
 COPY pom.xml ./
 COPY sql sql
 COPY projections projections
+COPY loadgen loadgen
 COPY bridge bridge
 COPY client client
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl bridge -am package -DskipTests

@@ -1,7 +1,7 @@
 package io.agentstatebridge.bridge.bench;
 
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
+import io.agentstatebridge.loadgen.LoadGenerator;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -53,7 +53,7 @@ final class SteadyLagMeasurement {
         long phaseNanos = settings.steadyPhase().toNanos();
         // Connection-pool start-up and the first commits are not steady state.
         long skipNanos = Math.min(1_000_000_000L, phaseNanos / 4);
-        try (LoadGenerator fleet = new LoadGenerator(databases.source(), new LoadGenerator.LoadSettings(
+        try (LoadGenerator fleet = new LoadGenerator(databases.source().jdbcUrl(), new LoadGenerator.LoadSettings(
                 AGENTS, rate, settings.steadyPhase(), WRITERS, rate))) {
             Timestamp phaseStart = LagSampler.serverNow(target);
             long started = System.nanoTime();

@@ -1,6 +1,6 @@
 package io.agentstatebridge.bridge.cli;
 
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
+import io.agentstatebridge.loadgen.LoadGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,7 +36,7 @@ final class LoadgenCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         var source = io.agentstatebridge.bridge.config.DatabaseUrl.parse(sourceUrl, "--source-url (or BRIDGE_SOURCE_URL)");
         var settings = new LoadGenerator.LoadSettings(agents, rate, Duration.ofSeconds(durationSeconds), workers, seed);
-        try (LoadGenerator generator = new LoadGenerator(source, settings)) {
+        try (LoadGenerator generator = new LoadGenerator(source.jdbcUrl(), settings)) {
             long started = System.nanoTime();
             long events = generator.run();
             double seconds = (System.nanoTime() - started) / 1e9;

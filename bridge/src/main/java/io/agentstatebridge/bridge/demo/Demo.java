@@ -3,7 +3,7 @@ package io.agentstatebridge.bridge.demo;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
+import io.agentstatebridge.loadgen.LoadGenerator;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -56,7 +56,7 @@ public final class Demo {
                     "agent_state_bridge", "agent_state_bridge", 2048,
                     BridgeSettings.Observability.HTTP_OFF.withHttpPort(settings.httpPort()));
             try (Bridge bridge = new Bridge(bridgeSettings);
-                 LoadGenerator fleet = new LoadGenerator(source, new LoadGenerator.LoadSettings(
+                 LoadGenerator fleet = new LoadGenerator(source.jdbcUrl(), new LoadGenerator.LoadSettings(
                          settings.agents(), settings.eventsPerSecond(), settings.duration(), 4, 7))) {
                 bridge.start();
                 if (bridge.httpPort() > 0) {

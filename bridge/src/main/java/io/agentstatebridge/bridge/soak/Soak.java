@@ -2,7 +2,7 @@ package io.agentstatebridge.bridge.soak;
 
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
+import io.agentstatebridge.loadgen.LoadGenerator;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,8 +65,9 @@ public final class Soak {
         BridgeSettings bridgeSettings = new BridgeSettings(databases.source(), databases.target(), NAME, NAME, NAME, 2048,
                 BridgeSettings.Observability.HTTP_OFF.withHttpPort(settings.httpPort()));
         try (Bridge bridge = new Bridge(bridgeSettings);
-             LoadGenerator fleet = new LoadGenerator(databases.source(), new LoadGenerator.LoadSettings(settings.agents(),
-                     settings.eventsPerSecond(), settings.duration(), settings.workers(), 1));
+             LoadGenerator fleet = new LoadGenerator(databases.source().jdbcUrl(),
+                     new LoadGenerator.LoadSettings(settings.agents(), settings.eventsPerSecond(), settings.duration(),
+                             settings.workers(), 1));
              Connection target = DriverManager.getConnection(databases.target().jdbcUrl());
              PreparedStatement applied = target.prepareStatement("SELECT count(*) FROM agent_events")) {
             bridge.start();

@@ -1,8 +1,7 @@
-package io.agentstatebridge.bridge.loadgen;
+package io.agentstatebridge.loadgen;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.agentstatebridge.bridge.config.DatabaseUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +35,11 @@ public final class LoadGenerator implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    public LoadGenerator(DatabaseUrl sourceUrl, LoadSettings settings) {
+    /** {@code sourceJdbcUrl}: the write side, credentials included as the PostgreSQL driver takes them. */
+    public LoadGenerator(String sourceJdbcUrl, LoadSettings settings) {
         this.settings = settings;
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(sourceUrl.jdbcUrl());
+        config.setJdbcUrl(sourceJdbcUrl);
         config.setPoolName("loadgen");
         config.setMaximumPoolSize(settings.workers());
         config.addDataSourceProperty("reWriteBatchedInserts", "true");

@@ -1,4 +1,4 @@
-package io.agentstatebridge.bridge.loadgen;
+package io.agentstatebridge.loadgen;
 
 import java.util.List;
 import java.util.SplittableRandom;
