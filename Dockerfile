@@ -12,6 +12,7 @@ COPY sql sql
 COPY projections projections
 COPY loadgen loadgen
 COPY bridge bridge
+COPY tools tools
 COPY client client
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl bridge -am package -DskipTests
 
