@@ -1,6 +1,6 @@
 package io.agentstatebridge.tools.bench;
 
-import io.agentstatebridge.tools.soak.ProcessProbe;
+import io.agentstatebridge.tools.measure.ResidentSetSize;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -42,7 +42,7 @@ final class MemorySampler implements AutoCloseable {
     private void sample() {
         while (running) {
             maxHeapBytes.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-            long rss = ProcessProbe.rssBytes();
+            long rss = ResidentSetSize.bytes();
             if (rss >= 0) {
                 maxRssBytes.accumulateAndGet(rss, Math::max);
             }

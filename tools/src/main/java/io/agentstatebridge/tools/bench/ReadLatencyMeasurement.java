@@ -1,6 +1,7 @@
 package io.agentstatebridge.tools.bench;
 
 import io.agentstatebridge.projections.apply.SqlResource;
+import io.agentstatebridge.tools.measure.Percentiles;
 
 import java.io.PrintWriter;
 import java.sql.Connection;

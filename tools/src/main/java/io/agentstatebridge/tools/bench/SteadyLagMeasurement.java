@@ -2,6 +2,7 @@ package io.agentstatebridge.tools.bench;
 
 import io.agentstatebridge.bridge.engine.Bridge;
 import io.agentstatebridge.loadgen.LoadGenerator;
+import io.agentstatebridge.tools.measure.Percentiles;
 
 import java.io.PrintWriter;
 import java.sql.Connection;

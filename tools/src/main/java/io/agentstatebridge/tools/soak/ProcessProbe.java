@@ -1,6 +1,7 @@
 package io.agentstatebridge.tools.soak;
 
-import java.io.IOException;
+import io.agentstatebridge.tools.measure.ResidentSetSize;
+
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -8,8 +9,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,12 +17,10 @@ import java.util.stream.Collectors;
 /**
  * This JVM's memory and collector figures, read when asked. Heap in use right after the latest
  * collection is the figure that shows a leak: heap in use at a random moment mostly shows how far
- * the young generation has filled since. RSS comes from /proc/self/status (Linux only). The
+ * the young generation has filled since. RSS is Linux's figure, where there is one. The
  * machine's load average says how much of the figures is the soak and how much its neighbours.
  */
-public final class ProcessProbe {
-    private static final Path STATUS = Path.of("/proc/self/status");
-
+final class ProcessProbe {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final OperatingSystemMXBean system = ManagementFactory.getOperatingSystemMXBean();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
@@ -39,7 +36,7 @@ public final class ProcessProbe {
             gcMillis += Math.max(0, collector.getCollectionTime());
         }
         return new SoakSample(seconds, eventsWritten, lagSeconds, heap.getUsed(), heap.getCommitted(), heapAfterLatestGc(),
-                rssBytes(), gcCount, gcMillis, system.getSystemLoadAverage());
+                ResidentSetSize.bytes(), gcCount, gcMillis, system.getSystemLoadAverage());
     }
 
     /** Heap in use when the most recent collection of any collector ended, or -1 before the first. */
@@ -63,19 +60,5 @@ public final class ProcessProbe {
             }
         }
         return used;
-    }
-
-    /** This process's resident set size (Linux VmRSS), or -1 where the system does not tell. */
-    public static long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux: RSS is reported as unavailable.
-        }
-        return -1;
     }
 }

@@ -1,6 +1,6 @@
 package io.agentstatebridge.tools.soak;
 
-import io.agentstatebridge.tools.bench.Percentiles;
+import io.agentstatebridge.tools.measure.Percentiles;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.agentstatebridge.tools.bench;
+package io.agentstatebridge.tools.measure;
 
 import java.util.Arrays;
 
