@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 # The bridge as an image: `docker build -t agent-state-bridge .` then
-# `docker run agent-state-bridge run|migrate|status|verify|loadgen ...`, configured with BRIDGE_* variables.
-# docker-compose.yml uses it; the tests in bridge/src/test/java/io/agentstatebridge/bridge/deploy/ keep both consistent with the code.
+# `docker run agent-state-bridge run|migrate|verify|status|resnapshot ...`, configured with BRIDGE_* variables.
+# The tools (loadgen, demo, bench, soak) are an image of their own, the `tools` stage:
+# `docker build --target tools -t agent-state-bridge-tools .`; nothing of them is in the bridge's image.
+# docker-compose.yml uses both; the tests in bridge/src/test/java/io/agentstatebridge/bridge/deploy/ and
+# tools/src/test/java/io/agentstatebridge/tools/deploy/ keep them consistent with the code.
 
 # Stage 1: the shaded jar. Tests are skipped: they need PostgreSQL servers, which an image build has no business
 # starting; they run in `mvn verify`.
@@ -10,12 +13,28 @@ WORKDIR /src
 COPY pom.xml ./
 COPY sql sql
 COPY projections projections
+COPY loadgen loadgen
 COPY bridge bridge
+COPY tools tools
 COPY client client
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl bridge -am package -DskipTests
 
-# Stage 2: a JRE and the jar, run by an unprivileged user.
-FROM eclipse-temurin:17-jre
+# The tools' shaded jar, built only when the tools image is.
+FROM build AS tools-build
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl tools -am package -DskipTests
+
+# The tools' image: a JRE and the tools' jar, run by an unprivileged user. Its commands serve no /health, so it
+# has no HEALTHCHECK.
+FROM eclipse-temurin:17-jre AS tools
+RUN groupadd --system tools && useradd --system --gid tools --home-dir /app --no-create-home tools
+WORKDIR /app
+COPY --from=tools-build /src/tools/target/agent-state-bridge-tools.jar /app/agent-state-bridge-tools.jar
+USER tools
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/agent-state-bridge-tools.jar"]
+CMD ["--help"]
+
+# The bridge's image, the default target: a JRE and the jar, run by an unprivileged user.
+FROM eclipse-temurin:17-jre AS bridge
 RUN groupadd --system bridge && useradd --system --gid bridge --home-dir /app --no-create-home bridge
 WORKDIR /app
 COPY --from=build /src/bridge/target/agent-state-bridge.jar /app/agent-state-bridge.jar

@@ -1,8 +1,8 @@
 package io.agentstatebridge.client;
 
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
+import io.agentstatebridge.loadgen.LoadGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -46,7 +46,7 @@ class ReadYourWritesIT {
                              .withMaxPoolSize(AGENTS))) {
             bridge.start();
             Rounds underLoad = new Rounds();
-            try (LoadGenerator load = new LoadGenerator(databases.source(),
+            try (LoadGenerator load = new LoadGenerator(databases.source().jdbcUrl(),
                     new LoadGenerator.LoadSettings(200, BACKGROUND_RATE, Duration.ZERO, 2, 7))) {
                 Thread loadThread = new Thread(() -> {
                     try {

@@ -14,8 +14,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = BridgeCommand.Version.class,
         description = "Streams the agent event log out of PostgreSQL and keeps exact read-side projections of it.",
-        subcommands = {RunCommand.class, ResnapshotCommand.class, MigrateCommand.class, VerifyCommand.class, LoadgenCommand.class,
-                StatusCommand.class, DemoCommand.class, BenchCommand.class, SoakCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ResnapshotCommand.class, MigrateCommand.class, VerifyCommand.class,
+                StatusCommand.class, CommandLine.HelpCommand.class})
 public final class BridgeCommand implements Runnable {
     /** Exit status for settings or databases the bridge cannot work with. */
     static final int EXIT_SETUP = 2;
@@ -41,7 +41,11 @@ public final class BridgeCommand implements Runnable {
         return execute(new CommandLine(new BridgeCommand()).setOut(out).setErr(err), args);
     }
 
-    private static int execute(CommandLine commandLine, String... args) {
+    /**
+     * Runs {@code commandLine} as the jar runs its commands: unknown BRIDGE_* variables rejected first, and
+     * the bridge's exceptions turned into their exit statuses. The tools' jar runs its commands through it too.
+     */
+    public static int execute(CommandLine commandLine, String... args) {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof SlotLostException) {
                 cmd.getErr().println("error: " + e.getMessage());
@@ -67,7 +71,7 @@ public final class BridgeCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String version = BridgeCommand.class.getPackage().getImplementationVersion();

@@ -1,7 +1,7 @@
 package io.agentstatebridge.bridge.config;
 
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
+import io.agentstatebridge.loadgen.LoadGenerator;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
 import io.agentstatebridge.projections.testing.PostgresFixture;
 import io.agentstatebridge.projections.testing.PostgresFixture.TestDatabase;
@@ -68,7 +68,7 @@ class PasswordNeverShownIT {
         int port = freePort();
         try (BridgeProcess bridge = BridgeProcess.start("password-bridge", run(sourceUrl, targetUrl, name, "--http-port",
                 String.valueOf(port)));
-             LoadGenerator load = new LoadGenerator(DatabaseUrl.parse(sourceUrl, "source"),
+             LoadGenerator load = new LoadGenerator(sourceUrl,
                      new LoadGenerator.LoadSettings(10, 100, Duration.ZERO, 2, 5))) {
             await("bridge streaming").atMost(Duration.ofSeconds(120))
                     .until(() -> bridge.output().contains("streaming from") || !bridge.isAlive());

@@ -12,22 +12,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What the bridge's command line really accepts, read from its picocli model and its logging
- * configuration rather than copied into the tests.
+ * configuration rather than copied into the tests. The tools' jar is read the same way.
  */
-final class BridgeCli {
+public final class BridgeCli {
     /** How an option names its variable: {@code ${env:BRIDGE_HTTP_PORT:-9187}}. */
     private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)(?::-([^}]*))?}");
     private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{(BRIDGE_[A-Z0-9_]+)");
 
+    private final Supplier<Object> entryPoint;
     /** The model with defaults as written, ${env:...} and all; parsing needs them resolved, so it uses another. */
-    private final CommandLine uninterpolated = new CommandLine(new BridgeCommand());
+    private final CommandLine uninterpolated;
 
     BridgeCli() {
+        this(BridgeCommand::new);
+    }
+
+    /** The command line of another jar's entry point (the tools'), which shares the bridge's logging and variables. */
+    public BridgeCli(Supplier<Object> entryPoint) {
+        this.entryPoint = entryPoint;
+        uninterpolated = new CommandLine(entryPoint.get());
         uninterpolated.setInterpolateVariables(false);
     }
 
@@ -39,7 +48,7 @@ final class BridgeCli {
      * The BRIDGE_* variables {@code subcommand} reads: those its options default from, and those the
      * logging configuration reads, as long as the start-up check lets them through.
      */
-    Set<String> variablesReadBy(String subcommand) {
+    public Set<String> variablesReadBy(String subcommand) {
         Set<String> variables = new TreeSet<>(loggingVariables());
         for (OptionSpec option : subcommand(subcommand).getCommandSpec().options()) {
             Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(option.defaultValue()));
@@ -68,9 +77,9 @@ final class BridgeCli {
     }
 
     /** Parses {@code arguments} as the jar would; a message saying what is wrong, or null when they parse. */
-    String parseError(List<String> arguments) {
+    public String parseError(List<String> arguments) {
         try {
-            CommandLine.ParseResult result = new CommandLine(new BridgeCommand()).parseArgs(arguments.toArray(String[]::new));
+            CommandLine.ParseResult result = new CommandLine(entryPoint.get()).parseArgs(arguments.toArray(String[]::new));
             return result.hasSubcommand() ? null : "names no command; the jar's commands are " + subcommands();
         } catch (CommandLine.ParameterException e) {
             return e.getMessage();

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -17,8 +18,8 @@ import java.util.regex.Pattern;
  * interpolated with their in-file defaults, never with the test's environment, so the checks see
  * what a plain `docker compose up` runs.
  */
-final class ComposeFile {
-    static final String PATH = "docker-compose.yml";
+public final class ComposeFile {
+    public static final String PATH = "docker-compose.yml";
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
 
     private final JsonNode services;
@@ -31,13 +32,13 @@ final class ComposeFile {
         }
     }
 
-    Set<String> serviceNames() {
+    public Set<String> serviceNames() {
         Set<String> names = new TreeSet<>();
         services.fieldNames().forEachRemaining(names::add);
         return names;
     }
 
-    JsonNode service(String name) {
+    public JsonNode service(String name) {
         JsonNode service = services.get(name);
         if (service == null) {
             throw new AssertionError(PATH + " has no service '" + name + "'; its services are " + serviceNames());
@@ -46,7 +47,7 @@ final class ComposeFile {
     }
 
     /** The service's environment, in map or list form, interpolated. */
-    Map<String, String> environment(String service) {
+    public Map<String, String> environment(String service) {
         JsonNode environment = service(service).path("environment");
         Map<String, String> variables = new LinkedHashMap<>();
         if (environment.isObject()) {
@@ -61,7 +62,7 @@ final class ComposeFile {
     }
 
     /** The service's command as a list of arguments (Compose splits a string command like a shell would, roughly). */
-    List<String> command(String service) {
+    public List<String> command(String service) {
         JsonNode command = service(service).path("command");
         List<String> arguments = new ArrayList<>();
         if (command.isArray()) {
@@ -72,13 +73,19 @@ final class ComposeFile {
         return arguments;
     }
 
-    /** Whether the service's image is built from the repository's Dockerfile. */
-    boolean buildsRepositoryImage(String service) {
+    /** Whether the service's image is built from the repository's Dockerfile, whichever stage. */
+    public boolean buildsRepositoryImage(String service) {
         JsonNode build = service(service).path("build");
         if (build.isTextual()) {
             return isRoot(build.asText());
         }
         return build.isObject() && isRoot(build.path("context").asText(".")) && build.path("dockerfile").asText("Dockerfile").equals("Dockerfile");
+    }
+
+    /** The Dockerfile stage the service builds (build.target), or empty for the last one. */
+    Optional<String> buildTarget(String service) {
+        JsonNode target = service(service).path("build").path("target");
+        return target.isTextual() ? Optional.of(target.asText()) : Optional.empty();
     }
 
     private static boolean isRoot(String context) {

@@ -36,7 +36,7 @@ class ComposeServicesTest {
             if (deployment.isOneShot(service)) {
                 continue; // oneShotBridgeCommandsTurnTheImageHealthcheckOff
             } else if (compose.buildsRepositoryImage(service)) {
-                if (disabled || (!hasTest(healthcheck) && deployment.imageHealthcheck().isEmpty())) {
+                if (disabled || (!hasTest(healthcheck) && deployment.imageHealthcheck(service).isEmpty())) {
                     problems.add(service + " runs the bridge without a healthcheck: keep the Dockerfile's HEALTHCHECK on");
                 }
             } else if (disabled || !hasTest(healthcheck)) {
@@ -50,13 +50,13 @@ class ComposeServicesTest {
     @Test
     void oneShotBridgeCommandsTurnTheImageHealthcheckOff() {
         List<String> problems = new ArrayList<>();
-        for (String service : deployment.bridgeImageServices()) {
+        for (String service : deployment.repositoryImageServices()) {
             if (!deployment.isOneShot(service)) {
                 continue;
             }
             JsonNode definition = compose.service(service);
             String command = "`" + deployment.subcommand(service) + "`";
-            if (!definition.path("healthcheck").path("disable").asBoolean(false)) {
+            if (deployment.imageHealthcheck(service).isPresent() && !definition.path("healthcheck").path("disable").asBoolean(false)) {
                 problems.add(service + " runs " + command + ", which serves no /health and exits when done; the image's "
                         + "HEALTHCHECK would call it unhealthy: set healthcheck: {disable: true}");
             }
@@ -83,7 +83,7 @@ class ComposeServicesTest {
         }
         List<String> migrations = deployment.bridgeImageServices().stream()
                 .filter(s -> deployment.subcommand(s).equals("migrate")).toList();
-        for (String service : deployment.bridgeImageServices()) {
+        for (String service : deployment.repositoryImageServices()) {
             Map<String, String> conditions = dependencies(service);
             if (migrations.contains(service)) {
                 for (String database : deployment.bundledDatabasesOf(service)) {
@@ -135,7 +135,7 @@ class ComposeServicesTest {
     @Test
     void bridgeLogsInToTheBundledDatabasesWithTheirCredentials() {
         List<String> problems = new ArrayList<>();
-        for (String service : deployment.bridgeImageServices()) {
+        for (String service : deployment.repositoryImageServices()) {
             Map<String, String> environment = compose.environment(service);
             for (String variable : Stream.of("BRIDGE_SOURCE_URL", "BRIDGE_TARGET_URL").filter(environment::containsKey).toList()) {
                 String where = service + ": " + variable;

@@ -3,9 +3,9 @@ package io.agentstatebridge.bridge.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
 import io.agentstatebridge.bridge.status.BridgeStatus;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
+import io.agentstatebridge.loadgen.LoadGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +50,7 @@ class DeployedQueriesTest {
                 plain.publication(), plain.maxBatchSize(), plain.observability().withHttpPort(port));
         try (Bridge bridge = new Bridge(settings)) {
             bridge.start();
-            try (LoadGenerator load = new LoadGenerator(databases.source(),
+            try (LoadGenerator load = new LoadGenerator(databases.source().jdbcUrl(),
                     new LoadGenerator.LoadSettings(5, 100, Duration.ofSeconds(2), 1, 11))) {
                 load.run();
             }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,20 +26,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * files, and the bridge's CLI they must agree with. Answers the questions several checks share:
  * which service runs the bridge, on which port, which file a container path shows.
  */
-final class Deployment {
+public final class Deployment {
     static final String PROMETHEUS_CONFIG = "deploy/prometheus/prometheus.yml";
     static final String ALERT_RULES = "deploy/prometheus/alerts.yml";
     static final String GRAFANA_PROVISIONING = "deploy/grafana/provisioning";
     static final String DASHBOARD = "deploy/grafana/dashboards/agent-state-bridge.json";
 
     final RepositoryFiles files = RepositoryFiles.locate();
-    final ComposeFile compose = new ComposeFile(files);
-    final Dockerfile dockerfile = new Dockerfile(files.text(Dockerfile.PATH));
+    public final ComposeFile compose = new ComposeFile(files);
+    public final Dockerfile dockerfile = new Dockerfile(files.text(Dockerfile.PATH));
     final BridgeCli cli = new BridgeCli();
 
-    /** Services built from the repository's Dockerfile: the bridge's jar running one of its commands. */
-    List<String> bridgeImageServices() {
+    /** Services built from the repository's Dockerfile, the bridge's image or another stage's (the tools'). */
+    public List<String> repositoryImageServices() {
         return compose.serviceNames().stream().filter(compose::buildsRepositoryImage).toList();
+    }
+
+    /** Services running the bridge's image, the Dockerfile's last stage: the bridge's jar running one of its commands. */
+    List<String> bridgeImageServices() {
+        return repositoryImageServices().stream().filter(s -> imageStage(s).equals(dockerfile.finalStage())).toList();
+    }
+
+    /** The Dockerfile stage a service's image is made of: its build target, or the last stage. */
+    public Dockerfile.Stage imageStage(String service) {
+        return compose.buildTarget(service).map(dockerfile::stage).orElse(dockerfile.finalStage());
     }
 
     /** The one service streaming: the image's `run`. */
@@ -48,12 +60,12 @@ final class Deployment {
     }
 
     /** The compose command, or the image's CMD when the service gives none. */
-    List<String> command(String service) {
+    public List<String> command(String service) {
         List<String> command = compose.command(service);
         if (!command.isEmpty() || !compose.buildsRepositoryImage(service)) {
             return command;
         }
-        return dockerfile.finalStage().last("CMD").flatMap(Dockerfile.Instruction::execForm).orElse(List.of());
+        return imageStage(service).last("CMD").flatMap(Dockerfile.Instruction::execForm).orElse(List.of());
     }
 
     String subcommand(String service) {
@@ -61,7 +73,7 @@ final class Deployment {
         return command.isEmpty() ? "" : command.get(0);
     }
 
-    /** Bridge commands that finish by themselves: all but `run`. */
+    /** Services of the repository's images that finish by themselves: all but the bridge's `run`. */
     boolean isOneShot(String service) {
         return compose.buildsRepositoryImage(service) && !subcommand(service).equals("run");
     }
@@ -85,9 +97,18 @@ final class Deployment {
                 .map(variable -> databaseUrl(service, variable).host()).filter(compose.serviceNames()::contains).toList();
     }
 
-    /** The image's HEALTHCHECK arguments, unless it has none or turns it off. */
+    /** The bridge's image's HEALTHCHECK arguments, unless it has none or turns it off. */
     Optional<String> imageHealthcheck() {
-        return dockerfile.finalStage().last("HEALTHCHECK").map(Dockerfile.Instruction::arguments)
+        return healthcheck(dockerfile.finalStage());
+    }
+
+    /** The HEALTHCHECK of the image a service runs, unless it has none or turns it off. */
+    Optional<String> imageHealthcheck(String service) {
+        return healthcheck(imageStage(service));
+    }
+
+    private static Optional<String> healthcheck(Dockerfile.Stage image) {
+        return image.last("HEALTHCHECK").map(Dockerfile.Instruction::arguments)
                 .filter(arguments -> !arguments.equalsIgnoreCase("NONE"));
     }
 
@@ -140,17 +161,59 @@ final class Deployment {
         return datasources.get(0).path("uid").asText();
     }
 
-    /** The shaded jar's file name, from the shade plugin's finalName in bridge/pom.xml. */
-    String shadedJarName() {
+    /**
+     * Asserts that {@code runtime} runs, with an exec-form `java ... -jar` ENTRYPOINT, the shaded jar {@code module}
+     * builds, copied from the stage where Maven builds it with tests skipped.
+     */
+    public void assertRunsJarBuiltBy(Dockerfile.Stage runtime, String module) {
+        String stage = "stage " + (runtime.name() == null ? "(last)" : runtime.name());
+        List<String> entrypoint = runtime.last("ENTRYPOINT").flatMap(Dockerfile.Instruction::execForm)
+                .orElseThrow(() -> new AssertionError(Dockerfile.PATH + " " + stage
+                        + " needs an exec-form ENTRYPOINT [\"java\", ..., \"-jar\", ...]"));
+        int jarFlag = entrypoint.indexOf("-jar");
+        assertThat(jarFlag).as("ENTRYPOINT %s runs a jar", entrypoint).isNotNegative().isLessThan(entrypoint.size() - 1);
+        String runJar = entrypoint.get(jarFlag + 1);
+
+        Optional<String[]> copy = runtime.all("COPY").stream().map(c -> c.arguments().split("\\s+"))
+                .filter(a -> a[0].startsWith("--from=") && a[a.length - 1].equals(runJar)).findFirst();
+        assertThat(copy).as("%s %s must COPY --from=<build stage> the shaded jar to %s, which ENTRYPOINT runs", Dockerfile.PATH,
+                stage, runJar).isPresent();
+        Dockerfile.Stage build = dockerfile.stage(copy.get()[0].substring("--from=".length()));
+        String builtJar = dockerfile.workdir(build).replaceAll("/?$", "/") + module + "/target/" + shadedJarName(module);
+        assertThat(copy.get()[copy.get().length - 2]).as("the jar copied from the build stage, where Maven builds it").isEqualTo(builtJar);
+
+        assertThat(dockerfile.baseImage(build)).as("build stage image").startsWith("maven:3.9-eclipse-temurin-17");
+        assertThat(build.all("RUN")).as("the build stage runs `mvn ... -pl %s -am package -DskipTests`", module)
+                .anyMatch(run -> run.arguments().contains("mvn") && run.arguments().contains(" package")
+                        && run.arguments().contains("-DskipTests") && builds(run.arguments(), module));
+        assertThat(runtime.image()).as("runtime stage image").startsWith("eclipse-temurin:17-jre");
+    }
+
+    /** Whether a Maven command line builds {@code module}: all modules, or those its -pl names. */
+    static boolean builds(String commandLine, String module) {
+        Matcher projects = Pattern.compile("(?:-pl|--projects)[ =](\\S+)").matcher(commandLine);
+        return !projects.find() || List.of(projects.group(1).split(",")).contains(module);
+    }
+
+    /**
+     * The file name of the runnable jar {@code module} builds: the shade plugin's finalName, configured once
+     * in the parent pom, with the module's artifactId filled in.
+     */
+    String shadedJarName(String module) {
+        String finalName = xpath("pom.xml", "//*[local-name()='plugin'][*[local-name()='artifactId']='maven-shade-plugin']"
+                + "//*[local-name()='finalName']");
+        assertThat(finalName).as("the shade plugin's finalName in the parent pom.xml").isNotBlank();
+        String artifactId = xpath(module + "/pom.xml", "/*[local-name()='project']/*[local-name()='artifactId']");
+        return finalName.strip().replace("${project.artifactId}", artifactId.strip()) + ".jar";
+    }
+
+    private String xpath(String pomPath, String expression) {
         try {
             Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(new InputSource(new StringReader(files.text("bridge/pom.xml"))));
-            String finalName = XPathFactory.newInstance().newXPath().evaluate("//*[local-name()='plugin']"
-                    + "[*[local-name()='artifactId']='maven-shade-plugin']//*[local-name()='finalName']", pom);
-            assertThat(finalName).as("the shade plugin's finalName in bridge/pom.xml").isNotBlank();
-            return finalName.strip() + ".jar";
+                    .parse(new InputSource(new StringReader(files.text(pomPath))));
+            return XPathFactory.newInstance().newXPath().evaluate(expression, pom);
         } catch (Exception e) {
-            throw new AssertionError("cannot read bridge/pom.xml: " + e.getMessage(), e);
+            throw new AssertionError("cannot read " + pomPath + ": " + e.getMessage(), e);
         }
     }
 }

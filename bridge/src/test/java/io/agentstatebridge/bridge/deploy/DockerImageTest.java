@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,27 +41,36 @@ class DockerImageTest {
 
     @Test
     void imageRunsTheShadedJarTheBuildStageBuilds() {
+        deployment.assertRunsJarBuiltBy(dockerfile.finalStage(), "bridge");
+    }
+
+    @Test
+    void imageHoldsNothingOfTheTools() {
         Dockerfile.Stage runtime = dockerfile.finalStage();
-        List<String> entrypoint = runtime.last("ENTRYPOINT").flatMap(Dockerfile.Instruction::execForm)
-                .orElseThrow(() -> new AssertionError(Dockerfile.PATH + " needs an exec-form ENTRYPOINT [\"java\", ..., \"-jar\", ...]"));
-        int jarFlag = entrypoint.indexOf("-jar");
-        assertThat(jarFlag).as("ENTRYPOINT %s runs a jar", entrypoint).isNotNegative().isLessThan(entrypoint.size() - 1);
-        String runJar = entrypoint.get(jarFlag + 1);
+        for (Dockerfile.Instruction copy : runtime.all("COPY")) {
+            String[] arguments = copy.arguments().split("\\s+");
+            assertThat(arguments[arguments.length - 2]).as("the bridge's image copies %s", copy.arguments()).doesNotContain("tools");
+            if (arguments[0].startsWith("--from=")) {
+                for (Optional<Dockerfile.Stage> from = Optional.of(dockerfile.stage(arguments[0].substring("--from=".length())));
+                     from.isPresent(); from = dockerfile.parent(from.get())) {
+                    assertThat(from.get().all("RUN")).as("stage %s, which the bridge's image copies from, must not build the "
+                            + "tools: build them in a stage of their own", from.get().name())
+                            .noneMatch(run -> run.arguments().contains("mvn") && Deployment.builds(run.arguments(), "tools"));
+                }
+            }
+        }
+    }
 
-        Optional<String[]> copy = runtime.all("COPY").stream().map(c -> c.arguments().split("\\s+"))
-                .filter(a -> a[0].startsWith("--from=") && a[a.length - 1].equals(runJar)).findFirst();
-        assertThat(copy).as("%s must COPY --from=<build stage> the shaded jar to %s, which ENTRYPOINT runs", Dockerfile.PATH, runJar)
-                .isPresent();
-        Dockerfile.Stage build = dockerfile.stage(copy.get()[0].substring("--from=".length()));
-        String workdir = build.last("WORKDIR").map(Dockerfile.Instruction::arguments).orElse("/");
-        String builtJar = workdir.replaceAll("/?$", "/") + "bridge/target/" + deployment.shadedJarName();
-        assertThat(copy.get()[copy.get().length - 2]).as("the jar copied from the build stage, where Maven builds it").isEqualTo(builtJar);
-
-        assertThat(build.image()).as("build stage image").startsWith("maven:3.9-eclipse-temurin-17");
-        assertThat(build.all("RUN")).as("the build stage runs `mvn ... package -DskipTests`")
-                .anyMatch(run -> run.arguments().contains("mvn") && run.arguments().contains(" package")
-                        && run.arguments().contains("-DskipTests"));
-        assertThat(runtime.image()).as("runtime stage image").startsWith("eclipse-temurin:17-jre");
+    @Test
+    void servicesThatBuildGiveTheirImagesTagsOfTheirOwn() {
+        ComposeFile compose = deployment.compose;
+        Map<String, List<String>> servicesByTag = compose.serviceNames().stream()
+                .filter(service -> compose.service(service).has("build") && compose.service(service).has("image"))
+                .collect(Collectors.groupingBy(service -> compose.service(service).path("image").asText(), TreeMap::new,
+                        Collectors.toList()));
+        servicesByTag.values().removeIf(services -> services.size() < 2);
+        assertThat(servicesByTag).as("services of %s building the same image tag: Compose builds them in parallel and fails "
+                + "with \"image ... already exists\"; give each its own image:", ComposeFile.PATH).isEmpty();
     }
 
     @Test
@@ -109,7 +121,7 @@ class DockerImageTest {
         for (String source : sources) {
             assertThat(ignored(patterns, source)).as(".dockerignore leaves out %s, which the Dockerfile copies", source).isFalse();
         }
-        assertThat(ignored(patterns, "bridge/target/" + deployment.shadedJarName()))
+        assertThat(ignored(patterns, "bridge/target/" + deployment.shadedJarName("bridge")))
                 .as(".dockerignore must leave out local build output (**/target), so that no stale jar reaches the image")
                 .isTrue();
     }

@@ -14,12 +14,12 @@ import java.util.Optional;
  * The repository's Dockerfile as a list of build stages and their instructions: enough to check what
  * it builds and how the image runs, not a full parser (no ARG substitution, no heredocs).
  */
-final class Dockerfile {
-    static final String PATH = "Dockerfile";
+public final class Dockerfile {
+    public static final String PATH = "Dockerfile";
 
-    record Instruction(String keyword, String arguments) {
+    public record Instruction(String keyword, String arguments) {
         /** The arguments in exec form (a JSON array), or empty when they are in shell form. */
-        Optional<List<String>> execForm() {
+        public Optional<List<String>> execForm() {
             if (!arguments.startsWith("[")) {
                 return Optional.empty();
             }
@@ -31,19 +31,19 @@ final class Dockerfile {
         }
     }
 
-    record Stage(String name, String image, List<Instruction> instructions) {
-        List<Instruction> all(String keyword) {
+    public record Stage(String name, String image, List<Instruction> instructions) {
+        public List<Instruction> all(String keyword) {
             return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
         }
 
         /** The last instruction with this keyword: the one that takes effect. */
-        Optional<Instruction> last(String keyword) {
+        public Optional<Instruction> last(String keyword) {
             List<Instruction> matching = all(keyword);
             return matching.isEmpty() ? Optional.empty() : Optional.of(matching.get(matching.size() - 1));
         }
 
         /** ENV instructions in key=value form, later ones winning. */
-        Map<String, String> environment() {
+        public Map<String, String> environment() {
             Map<String, String> variables = new LinkedHashMap<>();
             for (Instruction env : all("ENV")) {
                 for (String pair : env.arguments().split("\\s+")) {
@@ -110,8 +110,23 @@ final class Dockerfile {
         return stages.get(stages.size() - 1);
     }
 
-    Stage stage(String name) {
+    public Stage stage(String name) {
         return stages.stream().filter(s -> name.equals(s.name())).findFirst()
                 .orElseThrow(() -> new AssertionError(PATH + " has no stage named '" + name + "'"));
+    }
+
+    /** The stage {@code stage} starts from when its FROM names an earlier stage rather than an image. */
+    Optional<Stage> parent(Stage stage) {
+        return stages.subList(0, stages.indexOf(stage)).stream().filter(s -> stage.image().equals(s.name())).findFirst();
+    }
+
+    /** The image a stage is built on, through the stages it starts from. */
+    String baseImage(Stage stage) {
+        return parent(stage).map(this::baseImage).orElse(stage.image());
+    }
+
+    /** The working directory a stage's instructions run in, inherited from the stage it starts from. */
+    String workdir(Stage stage) {
+        return stage.last("WORKDIR").map(Instruction::arguments).orElseGet(() -> parent(stage).map(this::workdir).orElse("/"));
     }
 }

@@ -2,9 +2,9 @@ package io.agentstatebridge.bridge.http;
 
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
 import io.agentstatebridge.bridge.status.BridgeStatus;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
+import io.agentstatebridge.loadgen.LoadGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +54,7 @@ class StatusPageBrowserIT {
         BridgeSettings settings = new BridgeSettings(plain.source(), plain.target(), plain.name(), plain.slot(),
                 plain.publication(), plain.maxBatchSize(), plain.observability().withHttpPort(freePort()));
         try (Bridge bridge = new Bridge(settings);
-             LoadGenerator load = new LoadGenerator(databases.source(),
+             LoadGenerator load = new LoadGenerator(databases.source().jdbcUrl(),
                      new LoadGenerator.LoadSettings(20, 200, Duration.ofSeconds(45), 2, 17))) {
             bridge.start();
             Thread writer = startInBackground(load);

@@ -3,8 +3,8 @@ package io.agentstatebridge.bridge.status;
 import io.agentstatebridge.bridge.cli.BridgeCommand;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.loadgen.LoadGenerator;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
+import io.agentstatebridge.loadgen.LoadGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -42,7 +42,7 @@ class ObservabilityTest {
         BridgeSettings settings = new BridgeSettings(plain.source(), plain.target(), plain.name(), plain.slot(),
                 plain.publication(), plain.maxBatchSize(), plain.observability().withHttpPort(port));
         try (Bridge bridge = new Bridge(settings);
-             LoadGenerator load = new LoadGenerator(databases.source(),
+             LoadGenerator load = new LoadGenerator(databases.source().jdbcUrl(),
                      new LoadGenerator.LoadSettings(20, 300, Duration.ofSeconds(20), 2, 3))) {
             bridge.start();
             Thread writer = new Thread(() -> {

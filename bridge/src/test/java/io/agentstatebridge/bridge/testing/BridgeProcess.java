@@ -20,20 +20,31 @@ public final class BridgeProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The production jar, where the bridge module builds it; tests of the tools module run next to that module. */
     public static Path jar() {
-        Path jar = Path.of("target", "agent-state-bridge.jar").toAbsolutePath();
+        return built(Path.of(System.getProperty("user.dir")).resolveSibling("bridge").resolve("target")
+                .resolve("agent-state-bridge.jar"));
+    }
+
+    /** {@code jar}, once `mvn package` has built it. */
+    public static Path built(Path jar) {
         if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: integration tests run after `mvn package`");
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: integration tests run after `mvn package`");
         }
-        return jar;
+        return jar.toAbsolutePath();
     }
 
     public static BridgeProcess start(String logName, String... arguments) throws IOException {
+        return start(jar(), logName, arguments);
+    }
+
+    /** Runs another jar than the bridge's, the same way: the tools' jar. */
+    public static BridgeProcess start(Path jar, String logName, String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx512m");
         command.add("-jar");
-        command.add(jar().toString());
+        command.add(jar.toString());
         command.addAll(List.of(arguments));
         Path log = Path.of("target", logName + ".log").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
