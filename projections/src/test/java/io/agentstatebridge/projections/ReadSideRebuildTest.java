@@ -65,8 +65,7 @@ class ReadSideRebuildTest {
                     recorded.add(RowChange.insert(SourceTable.HEARTBEAT,
                             Row.of(Map.of("bridge_name", "new-beat", "beat_at", "2026-01-01T00:00:00.000000Z", "marker", "7"))));
                 }
-                shadow.apply(new ChangeBatch(recorded, new SourcePosition("{\"shadow\":" + batch + "}", batch, null),
-                        batch == 1 ? ChangeBatch.SnapshotPart.WHOLE : ChangeBatch.SnapshotPart.NONE));
+                shadow.apply(new ChangeBatch(recorded, new SourcePosition("{\"shadow\":" + batch + "}", batch, null)));
                 assertThat(count(harness, "SELECT count(*) FROM public.agent_events"))
                         .as("live events after shadow batch %d (seed %d)", batch, seed).isEqualTo(liveEvents);
                 assertThat(text(harness, "SELECT source_offset FROM agent_state_bridge.source_position"))

@@ -159,8 +159,8 @@ public final class Bridge implements AutoCloseable {
         executor.execute(() -> stream(applier, watch));
         leadershipWatch = new LeadershipWatch(leaderLock, this::stepDown);
         leadershipWatch.start();
-        LOG.info("bridge '{}' started: from {} (slot {}, publication {}) to {}", settings.name(),
-                settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
+        LOG.info("bridge '{}' active, from {} to {}", settings.name(), settings.source().describe(),
+                settings.target().describe());
     }
 
     /**
@@ -186,7 +186,8 @@ public final class Bridge implements AutoCloseable {
                 }
                 streaming = true;
             }
-            LOG.info("bridge '{}' streaming changes", settings.name());
+            LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
+                    settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
             engine.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -60,7 +60,6 @@ final class ChangeRecordMapper {
                         + source.getString("schema") + "." + source.getString("table")));
         String op = value.getString("op");
         return Optional.of(switch (op) {
-            case "r" -> new RowChange(table, Operation.SNAPSHOT_READ, null, row(value.getStruct("after"), false));
             case "c" -> RowChange.insert(table, row(value.getStruct("after"), false));
             case "u" -> RowChange.update(table, row(value.getStruct("after"), true));
             case "m" -> throw new IllegalStateException("a logical decoding message where a table change was expected");
@@ -98,31 +97,11 @@ final class ChangeRecordMapper {
         return true;
     }
 
-    boolean isSnapshotRead(SourceRecord record) {
-        return record.value() instanceof Struct value && isRowChange(record) && "r".equals(value.getString("op"));
-    }
-
     TransactionMarker transactionMarker(SourceRecord record) {
         if (!TRANSACTION_TOPIC.equals(record.topic()) || !(record.value() instanceof Struct value)) {
             return TransactionMarker.NONE;
         }
         return "BEGIN".equals(value.getString("status")) ? TransactionMarker.BEGIN : TransactionMarker.END;
-    }
-
-    /** schema.table of a row change record. */
-    String tableName(SourceRecord record) {
-        Struct source = ((Struct) record.value()).getStruct("source");
-        return source.getString("schema") + "." + source.getString("table");
-    }
-
-    /** True for the record that completes a snapshot. */
-    boolean isLastSnapshotRecord(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || !isRowChange(record)) {
-            return false;
-        }
-        Struct source = value.getStruct("source");
-        Object marker = source == null || source.schema().field("snapshot") == null ? null : source.get("snapshot");
-        return "last".equals(String.valueOf(marker)) || Boolean.TRUE.equals(record.sourceOffset().get("last_snapshot_record"));
     }
 
     /** True for the DELETE half of a primary-key change: its INSERT half follows at the same offset. */

@@ -4,6 +4,8 @@ import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import io.agentstatebridge.bridge.source.ExportedSnapshot;
 import io.agentstatebridge.bridge.source.SetupException;
+import io.agentstatebridge.bridge.source.SlotGuard;
+import io.agentstatebridge.bridge.source.SlotLostException;
 import io.agentstatebridge.bridge.source.TransientFailures;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
 import io.agentstatebridge.projections.apply.ReadSideLoad;
@@ -93,7 +95,7 @@ public final class SourceSnapshot {
                 if (cancelled) {
                     throw new SetupException("the snapshot of the source was stopped", e);
                 }
-                if (!TransientFailures.isTransient(e)) {
+                if (!TransientFailures.isTransient(e) && !(e instanceof SlotLostMeanwhile)) {
                     throw e instanceof RuntimeException runtime ? runtime
                             : new SetupException("the snapshot of the source failed: " + e.getMessage(), e);
                 }
@@ -149,6 +151,13 @@ public final class SourceSnapshot {
                     throw new InterruptedException("the snapshot was stopped");
                 }
             }
+            // Dropped or invalidated while the copy ran (nothing of it is published yet): the
+            // slot could not carry on from the copy, so it is taken again, on a new slot.
+            try {
+                new SlotGuard(settings).checkFrom(source.consistentPoint());
+            } catch (SlotLostException e) {
+                throw new SlotLostMeanwhile(e.whatHappened());
+            }
             load.complete(reached, rows);
         }
         if (cannotShadow == null) {
@@ -159,6 +168,13 @@ public final class SourceSnapshot {
         LOG.info("snapshot of the source complete: {} rows in {} ms; streaming changes from source position {}",
                 rows, (System.nanoTime() - started) / 1_000_000, reached.lsn());
         return reached;
+    }
+
+    /** The slot went while the copy ran; worth taking the snapshot again. */
+    private static final class SlotLostMeanwhile extends RuntimeException {
+        SlotLostMeanwhile(String whatHappened) {
+            super("the replication slot was lost while the snapshot was copied (" + whatHappened + ")");
+        }
     }
 
     /** Why the copy cannot go through shadow tables, or null when it can. */

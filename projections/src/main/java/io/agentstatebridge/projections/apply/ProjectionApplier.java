@@ -44,7 +44,6 @@ public final class ProjectionApplier {
     private final long epoch;
     private final String claimPosition;
     private final String savePosition;
-    private final String rebuildCurrentState;
 
     private ProjectionApplier(DataSource target, String bridgeName, ReadSideSchema schema, long epoch) {
         this.target = target;
@@ -54,7 +53,6 @@ public final class ProjectionApplier {
         this.claimPosition = schema.rewrite(SqlResource.load("apply/claim_position.sql"));
         this.projections = new EventProjections(schema);
         this.savePosition = schema.rewrite(SqlResource.load("apply/save_position.sql"));
-        this.rebuildCurrentState = schema.rewrite(SqlResource.load("apply/agent_current_state_rebuild.sql"));
         for (SourceTable table : SourceTable.values()) {
             replicas.put(table, new ReplicaTable(table, schema));
         }
@@ -102,8 +100,7 @@ public final class ProjectionApplier {
             claimPosition(connection);
             execute(connection, schema.rewrite(SqlResource.load("load/clear.sql")));
             return new ReadSideLoad(connection, schema, List.copyOf(indexStatements),
-                    (c, position, rows) -> savePosition(c, position, Math.toIntExact(Math.min(rows, Integer.MAX_VALUE)),
-                            ChangeBatch.SnapshotPart.NONE));
+                    (c, position, rows) -> savePosition(c, position, rows));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
             connection.close();
@@ -117,16 +114,12 @@ public final class ProjectionApplier {
             connection.setAutoCommit(false);
             try {
                 claimPosition(connection);
-                if (batch.snapshotPart().startsSnapshot()) {
-                    execute(connection, schema.rewrite("TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
-                            + "public.agent_task_progress, public.agent_current_state, agent_state_bridge.heartbeat"));
-                }
                 int rowsTouched = 0;
                 int rejected = 0;
                 List<RowChange> segment = new ArrayList<>();
                 for (RowChange change : batch.changes()) {
                     if (change.operation() == Operation.TRUNCATE) {
-                        SegmentResult result = applySegment(connection, segment, batch.snapshotPart());
+                        SegmentResult result = applySegment(connection, segment);
                         rowsTouched += result.rowsTouched();
                         rejected += result.rejected();
                         segment.clear();
@@ -135,14 +128,10 @@ public final class ProjectionApplier {
                         segment.add(change);
                     }
                 }
-                SegmentResult result = applySegment(connection, segment, batch.snapshotPart());
+                SegmentResult result = applySegment(connection, segment);
                 rowsTouched += result.rowsTouched();
                 rejected += result.rejected();
-                if (batch.snapshotPart().endsSnapshot()) {
-                    execute(connection, schema.rewrite("TRUNCATE public.agent_current_state"));
-                    execute(connection, rebuildCurrentState);
-                }
-                savePosition(connection, batch.position(), batch.changes().size(), batch.snapshotPart());
+                savePosition(connection, batch.position(), batch.changes().size());
                 connection.commit();
                 long nanos = System.nanoTime() - started;
                 LOG.debug("applied {} changes ({} rows) in {} ms", batch.changes().size(), rowsTouched, nanos / 1_000_000);
@@ -158,8 +147,7 @@ public final class ProjectionApplier {
     }
 
     /** A run of changes with no TRUNCATE in it: coalesced per key, then applied set-wise. */
-    private SegmentResult applySegment(Connection connection, List<RowChange> changes, ChangeBatch.SnapshotPart snapshotPart)
-            throws SQLException {
+    private SegmentResult applySegment(Connection connection, List<RowChange> changes) throws SQLException {
         if (changes.isEmpty()) {
             return new SegmentResult(0, 0);
         }
@@ -177,17 +165,15 @@ public final class ProjectionApplier {
         TableDelta events = deltas.get(SourceTable.AGENT_EVENTS);
         TableDelta sessions = deltas.get(SourceTable.AGENT_SESSIONS);
         int rejected = events == null ? 0 : projections.applyEventChanges(connection, events);
-        if (!snapshotPart.insideSnapshot() && !snapshotPart.endsSnapshot()) {
-            Set<String> agents = new HashSet<>();
-            if (events != null) {
-                events.before().values().forEach(row -> agents.add(row.get("agent_id")));
-                events.after().values().forEach(row -> agents.add(row.get("agent_id")));
-            }
-            if (sessions != null) {
-                agents.addAll(projections.agentsAffectedBy(connection, sessions));
-            }
-            projections.refreshCurrentState(connection, agents);
+        Set<String> agents = new HashSet<>();
+        if (events != null) {
+            events.before().values().forEach(row -> agents.add(row.get("agent_id")));
+            events.after().values().forEach(row -> agents.add(row.get("agent_id")));
         }
+        if (sessions != null) {
+            agents.addAll(projections.agentsAffectedBy(connection, sessions));
+        }
+        projections.refreshCurrentState(connection, agents);
         int rowsTouched = deltas.values().stream().mapToInt(d -> d.touchedKeys().size()).sum();
         return new SegmentResult(rowsTouched, rejected);
     }
@@ -221,10 +207,8 @@ public final class ProjectionApplier {
         }
     }
 
-    private void savePosition(Connection connection, SourcePosition position, int changes,
-                              ChangeBatch.SnapshotPart snapshotPart) throws SQLException {
+    private void savePosition(Connection connection, SourcePosition position, long changes) throws SQLException {
         String lsn = position.lsn() == 0 ? null : Lsn.format(position.lsn());
-        VisibleLsnChange visible = VisibleLsnChange.of(snapshotPart);
         try (PreparedStatement save = connection.prepareStatement(savePosition)) {
             save.setString(1, bridgeName);
             save.setString(2, position.offset());
@@ -235,8 +219,6 @@ public final class ProjectionApplier {
                 save.setTimestamp(4, Timestamp.from(position.committedAt()));
             }
             save.setLong(5, changes);
-            save.setString(6, visible == VisibleLsnChange.ADVANCE ? lsn : null);
-            save.setString(7, visible.sqlName());
             save.executeUpdate();
         }
     }

@@ -3,7 +3,7 @@ package io.agentstatebridge.projections.change;
 import java.util.Objects;
 
 /**
- * One change to one source row. For INSERT, UPDATE and SNAPSHOT_READ {@code after} is the new
+ * One change to one source row. For INSERT and UPDATE {@code after} is the new
  * row; for DELETE {@code before} must carry at least the key. An UPDATE that changed the row's key
  * also carries {@code before}, with at least the old key: the row moved from one key to the other,
  * and values of {@code after} marked unchanged are the ones it had under the old key. TRUNCATE has
@@ -15,7 +15,7 @@ public record RowChange(SourceTable table, Operation operation, Row before, Row 
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(operation, "operation");
         switch (operation) {
-            case INSERT, UPDATE, SNAPSHOT_READ -> Objects.requireNonNull(after, operation + " needs an after image");
+            case INSERT, UPDATE -> Objects.requireNonNull(after, operation + " needs an after image");
             case DELETE -> Objects.requireNonNull(before, "DELETE needs a before image with the key");
             case TRUNCATE -> { }
         }
