@@ -6,6 +6,7 @@ import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.snapshot.SourceSnapshot;
 import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.source.SlotGuard;
+import io.agentstatebridge.bridge.source.TransientFailures;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.source.TargetSetup;
@@ -57,6 +58,7 @@ public final class Bridge implements AutoCloseable {
     private final AtomicBoolean released = new AtomicBoolean();
     private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
     private static final Duration TAKEOVER_SLOT_WAIT = Duration.ofSeconds(30);
+    private static final Duration RESTART_INITIAL = ConnectorProperties.RECONNECT_INITIAL;
 
     private HikariDataSource target;
     private volatile LeaderLock leaderLock; // read by the status reporter's thread
@@ -64,11 +66,12 @@ public final class Bridge implements AutoCloseable {
     private volatile SlotLossWatch slotLoss; // read by the status reporter's thread
     private StatusReporter statusReporter;
     private StatusServer statusServer;
-    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile SourceSnapshot snapshot; // while one runs, for close() to stop it
+    private volatile Thread streamThread; // for close() to wake it between two runs of the connector
     private final Object streamStart = new Object();
     private boolean streaming; // guarded by streamStart: the engine runs (or is about to)
-    private ExecutorService executor;
+    private volatile ExecutorService executor;
 
     public Bridge(BridgeSettings settings) {
         this.settings = settings;
@@ -149,26 +152,41 @@ public final class Bridge implements AutoCloseable {
         ProjectionApplier applier = takeOver();
         SlotLossWatch watch = new SlotLossWatch(settings, this::storedOffset);
         AppliedOffset applied = TargetOffsetStore.register(settings.name(), target);
-        engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, applied, stats, this::isRunning, 8 * settings.maxBatchSize()))
-                .using(this::engineFinished)
-                .build();
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
         state.set(State.RUNNING);
-        executor.execute(() -> stream(applier, watch));
+        executor.execute(() -> stream(applier, applied, watch));
         leadershipWatch = new LeadershipWatch(leaderLock, this::stepDown);
         leadershipWatch.start();
         LOG.info("bridge '{}' active, from {} to {}", settings.name(), settings.source().describe(),
                 settings.target().describe());
     }
 
+    /** One run of the connector; a new one resumes from the stored position. */
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> newEngine(ProjectionApplier applier, AppliedOffset applied,
+                                                                       AtomicReference<EngineOutcome> outcome) {
+        return DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+                .using(ConnectorProperties.of(settings))
+                .notifying(new BatchHandler(applier, applied, stats, this::isRunning, 8 * settings.maxBatchSize()))
+                .using((success, message, error) -> outcome.set(new EngineOutcome(success, message, error)))
+                .build();
+    }
+
+    /** How a run of the connector ended, as its completion callback reported it. */
+    private record EngineOutcome(boolean success, String message, Throwable error) {
+    }
+
     /**
      * On the engine thread: loads the read side from a snapshot of the source when it holds no
      * position to resume from, then streams. The slot is checked against the position in between:
      * streaming must start exactly where the read side stands.
+     *
+     * <p>The connector retries lost connections by itself once it streams, but not every failure
+     * while its task starts (a connection ended while it reads the source's types, say): a run that
+     * ends on a connection failure is followed by a new one, after a pause, from the stored position.
      */
-    private void stream(ProjectionApplier applier, SlotLossWatch watch) {
+    private void stream(ProjectionApplier applier, AppliedOffset applied, SlotLossWatch watch) {
+        streamThread = Thread.currentThread();
+        EngineOutcome outcome;
         try {
             if (SlotGuard.resumeLsn(storedOffset()) == null) {
                 stats.activity(BridgeStats.Activity.SNAPSHOTTING);
@@ -179,22 +197,44 @@ public final class Bridge implements AutoCloseable {
             }
             watch.checkBeforeStreaming();
             slotLoss = watch;
-            synchronized (streamStart) {
-                if (state.get() != State.RUNNING) {
-                    engineFinished(true, "stopped before streaming began", null);
-                    return;
-                }
-                streaming = true;
-            }
             LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
                     settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
-            engine.run();
+            Duration pause = RESTART_INITIAL;
+            while (true) {
+                AtomicReference<EngineOutcome> ended = new AtomicReference<>();
+                synchronized (streamStart) {
+                    if (state.get() != State.RUNNING) {
+                        outcome = new EngineOutcome(true, "stopped before streaming began", null);
+                        break;
+                    }
+                    engine = newEngine(applier, applied, ended);
+                    streaming = true;
+                }
+                engine.run();
+                synchronized (streamStart) {
+                    streaming = false;
+                }
+                outcome = ended.get() != null ? ended.get() : new EngineOutcome(false, "the connector ended without a word", null);
+                if (state.get() != State.RUNNING || outcome.success() || !TransientFailures.isTransient(outcome.error())
+                        || SlotLostException.in(outcome.error()) != null || slotLoss.lost() != null) {
+                    break;
+                }
+                stats.lastError("source: " + describe(outcome.error()));
+                stats.activity(BridgeStats.Activity.RECONNECTING);
+                LOG.warn("the connector stopped on a connection failure ({}); starting it again in {} ms",
+                        describe(outcome.error()), pause.toMillis());
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(ConnectorProperties.RECONNECT_MAX) > 0
+                        ? ConnectorProperties.RECONNECT_MAX : pause.multipliedBy(2);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            engineFinished(state.get() == State.STOPPING, "stopped during the snapshot", state.get() == State.STOPPING ? null : e);
+            boolean stopping = state.get() == State.STOPPING;
+            outcome = new EngineOutcome(stopping, stopping ? "stopped" : "interrupted", stopping ? null : e);
         } catch (SQLException | RuntimeException e) {
-            engineFinished(false, e.getMessage(), state.get() == State.STOPPING ? null : e);
+            outcome = new EngineOutcome(false, e.getMessage(), state.get() == State.STOPPING ? null : e);
         }
+        engineFinished(outcome.success(), outcome.message(), outcome.error());
     }
 
     /**
@@ -318,7 +358,7 @@ public final class Bridge implements AutoCloseable {
         }
         LOG.info("bridge '{}' stopping", settings.name());
         try {
-            if (engine == null) {
+            if (executor == null) {
                 finished.countDown(); // a standby has no stream to end
             } else {
                 stopStream();
@@ -348,6 +388,8 @@ public final class Bridge implements AutoCloseable {
             EngineStopper.close(engine);
         } else if (running != null) {
             running.cancel();
+        } else if (streamThread != null) {
+            streamThread.interrupt(); // pausing between two runs of the connector
         }
     }
 
