@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.snapshot.SourceSnapshot;
+import io.agentstatebridge.bridge.source.InterruptedSessions;
 import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.source.SlotGuard;
 import io.agentstatebridge.bridge.source.TransientFailures;
@@ -148,8 +149,16 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void startStreaming(Duration slotReleaseWait) {
-        new SourcePreflight(settings, slotReleaseWait).run();
-        ProjectionApplier applier = takeOver();
+        ProjectionApplier applier;
+        try {
+            applier = InterruptedSessions.retry("checking the databases", () -> {
+                new SourcePreflight(settings, slotReleaseWait).run();
+                return takeOver();
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SetupException("interrupted while checking the databases", e);
+        }
         SlotLossWatch watch = new SlotLossWatch(settings, this::storedOffset);
         AppliedOffset applied = TargetOffsetStore.register(settings.name(), target);
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
