@@ -49,7 +49,7 @@ class ApplyBenchmark {
         com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
         pool.setJdbcUrl(url);
         pool.setMaximumPoolSize(2);
-        ProjectionApplier applier = new ProjectionApplier(pool, "bench");
+        ProjectionApplier applier = ProjectionApplier.takeOver(pool, "bench");
         Random random = new Random(1);
         String[] session = new String[agents];
         long event = 0;

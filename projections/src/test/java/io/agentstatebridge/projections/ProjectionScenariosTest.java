@@ -1,9 +1,9 @@
 package io.agentstatebridge.projections;
 
 import io.agentstatebridge.projections.change.ChangeBatch;
-import io.agentstatebridge.projections.change.Operation;
 import io.agentstatebridge.projections.change.Row;
 import io.agentstatebridge.projections.change.RowChange;
+import io.agentstatebridge.projections.change.SourcePosition;
 import io.agentstatebridge.projections.change.SourceTable;
 import io.agentstatebridge.projections.testing.ProjectionHarness;
 import io.agentstatebridge.projections.testing.RecordingSource;
@@ -168,28 +168,35 @@ class ProjectionScenariosTest {
     }
 
     @Test
-    void aSnapshotReplacesWhatTheReadSideHeldAndBuildsCurrentStateWhenComplete() throws SQLException {
+    void aLoadReplacesWhatTheReadSideHeldAndComputesTheProjectionsFromTheDefinitions() throws SQLException {
         source.insertSession("stale", "a9", null, "coder", "2026-01-01T09:00:00Z");
         harness.applyRecorded();
         source.deleteSession("stale");
-        source.drain(); // the read side never hears of this delete: only the snapshot can fix it
+        source.drain(); // the read side never hears of this delete: only a load of the source can fix it
 
         source.insertEvent("e1", "a1", "s1", "message_received", "{\"token_count\": 3}", "2026-01-01T10:00:00Z");
-        List<RowChange> events = asSnapshotReads(source.drain());
+        source.insertEvent("e2", "a1", "s1", "decision_made", "{\"token_count\": \" 4\"}", "2026-01-01T10:01:00Z");
         source.insertSession("s1", "a1", "u1", "support", "2026-01-01T09:00:00Z");
-        List<RowChange> sessions = asSnapshotReads(source.drain());
+        source.drain();
 
-        harness.apply(events, ChangeBatch.SnapshotPart.START);
-        assertThat(queryTarget("SELECT count(*) FROM agent_sessions")).containsExactly("0");
-        harness.apply(sessions, ChangeBatch.SnapshotPart.END);
+        harness.loadFromSource(new SourcePosition("{\"lsn\":9}", 9, null));
         assertThat(queryTarget("SELECT agent_id || ' ' || agent_type FROM agent_current_state")).containsExactly("a1 support");
-        harness.assertReadSideMatchesDefinitions("after the snapshot");
+        harness.assertReadSideMatchesDefinitions("after the load");
     }
 
-    private static List<RowChange> asSnapshotReads(List<RowChange> inserts) {
-        return inserts.stream()
-                .map(change -> new RowChange(change.table(), Operation.SNAPSHOT_READ, null, change.after()))
-                .toList();
+    /** On a write side without our validation, the definition cannot cast such a token count; the bridge counts 0. */
+    @Test
+    void aLoadCountsATokenCountTheDefinitionCannotCastAsZeroAndListsTheRow() throws SQLException {
+        try (Statement statement = harness.sourceConnection().createStatement()) {
+            statement.execute("DROP TRIGGER agent_events_validate ON agent_events");
+        }
+        source.insertEvent("e1", "a1", "s1", "message_received", "{\"token_count\": 3}", "2026-01-01T10:00:00Z");
+        source.insertEvent("e2", "a1", "s1", "tool_called", "{\"token_count\": \"x\"}", "2026-01-01T10:01:00Z");
+        source.drain();
+
+        harness.loadFromSource(new SourcePosition("{\"lsn\":9}", 9, null));
+        assertThat(queryTarget("SELECT total_events || ' ' || total_tokens_used FROM session_summary")).containsExactly("2 3");
+        assertThat(queryTarget("SELECT row_key FROM agent_state_bridge.rejected_rows")).containsExactly("e2");
     }
 
     private List<String> queryTarget(String sql) throws SQLException {

@@ -45,8 +45,9 @@ class ReadSideRebuildTest {
                     "INSERT INTO agent_state_bridge.heartbeat VALUES ('old-beat', now(), 1)",
                     "INSERT INTO agent_state_bridge.rejected_rows (source_table, row_key, reason) VALUES ('t', 'k', 'old')");
             Set<String> liveIndexes = indexNames(harness);
-            rebuild.prepare();
-            ProjectionApplier shadow = new ProjectionApplier(harness.target(), "test", rebuild.schema());
+            List<String> indexes = rebuild.prepare();
+            execute(harness, indexes.toArray(String[]::new)); // filled row by row here, so indexed from the start
+            ProjectionApplier shadow = ProjectionApplier.takeOver(harness.target(), "test", rebuild.schema());
 
             Random random = new Random(seed);
             RandomChanges changes = new RandomChanges(harness.source(), random, 5);
@@ -64,15 +65,15 @@ class ReadSideRebuildTest {
                     recorded.add(RowChange.insert(SourceTable.HEARTBEAT,
                             Row.of(Map.of("bridge_name", "new-beat", "beat_at", "2026-01-01T00:00:00.000000Z", "marker", "7"))));
                 }
-                shadow.apply(new ChangeBatch(recorded, new SourcePosition("{\"shadow\":" + batch + "}", batch, null),
-                        batch == 1 ? ChangeBatch.SnapshotPart.WHOLE : ChangeBatch.SnapshotPart.NONE));
+                shadow.apply(new ChangeBatch(recorded, new SourcePosition("{\"shadow\":" + batch + "}", batch, null)));
                 assertThat(count(harness, "SELECT count(*) FROM public.agent_events"))
                         .as("live events after shadow batch %d (seed %d)", batch, seed).isEqualTo(liveEvents);
                 assertThat(text(harness, "SELECT source_offset FROM agent_state_bridge.source_position"))
                         .as("live position after shadow batch %d", batch).isEqualTo("{\"batch\":" + Math.min(batch, 20) + "}");
             }
 
-            assertThat(rebuild.swap("test", Duration.ofSeconds(5))).isTrue();
+            long epoch = ProjectionApplier.takeOver(harness.target(), "test").leaderEpoch();
+            assertThat(rebuild.swap("test", epoch, Duration.ofSeconds(5))).isTrue();
             rebuild.dropLeftovers();
 
             harness.assertReadSideMatchesDefinitions("after the swap (seed " + seed + ")");
@@ -96,19 +97,20 @@ class ReadSideRebuildTest {
         try (ProjectionHarness harness = new ProjectionHarness("rebuild_busy")) {
             ReadSideRebuild rebuild = new ReadSideRebuild(harness.target());
             rebuild.prepare();
-            new ProjectionApplier(harness.target(), "test", rebuild.schema())
+            ProjectionApplier.takeOver(harness.target(), "test", rebuild.schema())
                     .apply(new ChangeBatch(List.of(), new SourcePosition("{}", 1, null)));
+            long epoch = ProjectionApplier.takeOver(harness.target(), "test").leaderEpoch();
             String liveTable = text(harness, "SELECT 'public.agent_events'::regclass::oid::text");
 
             try (Connection reader = harness.target().getConnection(); Statement statement = reader.createStatement()) {
                 reader.setAutoCommit(false);
                 statement.executeQuery("SELECT count(*) FROM agent_events").close(); // holds its lock until commit
 
-                assertThat(rebuild.swap("test", Duration.ofMillis(200))).isFalse();
+                assertThat(rebuild.swap("test", epoch, Duration.ofMillis(200))).isFalse();
                 assertThat(text(harness, "SELECT 'public.agent_events'::regclass::oid::text")).isEqualTo(liveTable);
                 reader.commit();
             }
-            assertThat(rebuild.swap("test", Duration.ofSeconds(5))).isTrue();
+            assertThat(rebuild.swap("test", epoch, Duration.ofSeconds(5))).isTrue();
             assertThat(text(harness, "SELECT 'public.agent_events'::regclass::oid::text")).isNotEqualTo(liveTable);
         }
     }

@@ -1,8 +1,8 @@
 package io.agentstatebridge.projections;
 
 import io.agentstatebridge.projections.change.ChangeBatch;
-import io.agentstatebridge.projections.change.Operation;
 import io.agentstatebridge.projections.change.RowChange;
+import io.agentstatebridge.projections.change.SourcePosition;
 import io.agentstatebridge.projections.testing.ProjectionHarness;
 import io.agentstatebridge.projections.testing.RecordingSource;
 import org.junit.jupiter.api.AfterEach;
@@ -49,24 +49,24 @@ class ReadYourWritesPositionTest {
     }
 
     @Test
-    void aSnapshotWithdrawsThePositionUntilItIsComplete() throws SQLException {
+    void aLoadMakesItsPositionVisibleInOneStep() throws Exception {
         source.insertSession("s0", "a0", null, "coder", "2026-01-01T09:00:00Z");
         harness.applyRecorded();
         assertThat(visibleLsn()).isEqualTo("0/1");
-
         source.insertSession("s1", "a1", null, "coder", "2026-01-01T09:00:00Z");
-        List<RowChange> first = asSnapshotReads(source.drain());
         source.insertEvent("e1", "a1", "s1", "message_received", null, "2026-01-01T10:00:00Z");
-        List<RowChange> middle = asSnapshotReads(source.drain());
-        source.insertEvent("e2", "a1", "s1", "message_received", null, "2026-01-01T10:01:00Z");
-        List<RowChange> last = asSnapshotReads(source.drain());
+        source.drain();
 
-        harness.apply(first, ChangeBatch.SnapshotPart.START);
-        assertThat(visibleLsn()).as("the read side was just emptied").isNull();
-        harness.apply(middle, ChangeBatch.SnapshotPart.MIDDLE);
-        assertThat(visibleLsn()).as("the snapshot is still loading").isNull();
-        harness.apply(last, ChangeBatch.SnapshotPart.END);
-        assertThat(visibleLsn()).isEqualTo("0/4");
+        CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                String reached = queryTarget("SELECT agent_state_bridge.await_applied('0/9', 10000, 'test')");
+                return reached + " " + queryTarget("SELECT count(*) FROM public.agent_events");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        harness.loadFromSource(new SourcePosition("{\"lsn\":9}", 9, null));
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).as("a reader waiting for the load sees all of it").isEqualTo("0/9 1");
     }
 
     @Test
@@ -134,11 +134,6 @@ class ReadYourWritesPositionTest {
         return queryTarget("SELECT visible_lsn FROM agent_state_bridge.source_position");
     }
 
-    private static List<RowChange> asSnapshotReads(List<RowChange> inserts) {
-        return inserts.stream()
-                .map(change -> new RowChange(change.table(), Operation.SNAPSHOT_READ, null, change.after()))
-                .toList();
-    }
 
     private String queryTarget(String sql) throws SQLException {
         try (Connection connection = harness.target().getConnection();

@@ -2,7 +2,6 @@ package io.agentstatebridge.bridge.cli;
 
 import io.agentstatebridge.bridge.config.EnvironmentVariables;
 import io.agentstatebridge.bridge.config.SettingsException;
-import io.agentstatebridge.bridge.rebuild.Resnapshot;
 import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import picocli.CommandLine;
@@ -51,10 +50,6 @@ public final class BridgeCommand implements Runnable {
             if (e instanceof SlotLostException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return EXIT_SLOT_LOST;
-            }
-            if (e instanceof Resnapshot.Failed) {
-                cmd.getErr().println("error: " + e.getMessage());
-                return 1;
             }
             if (e instanceof SetupException || e instanceof SettingsException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());

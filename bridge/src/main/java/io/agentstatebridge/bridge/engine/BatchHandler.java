@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.engine;
 
+import io.agentstatebridge.bridge.source.TransientFailures;
 import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
 import io.agentstatebridge.projections.change.ChangeBatch;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongConsumer;
 
 /**
  * Receives the connector's record batches and applies each as one read-side transaction; only
@@ -28,12 +28,13 @@ import java.util.function.LongConsumer;
  *
  * <p>A primary-key change arrives as a DELETE and an INSERT that share one source offset. If a
  * batch ended between the two, the stored offset would already cover the INSERT and a restart
- * would skip it; such a trailing DELETE is therefore always held back.
+ * would skip it; such a trailing DELETE is therefore always held back. The two are applied as one
+ * change, since the INSERT may leave out large values the row kept (see
+ * {@link ChangeRecordMapper#keyChange}).
  *
- * <p>Before the first record that follows a snapshot is applied, the slot is checked against the
- * position the snapshot reached: the connector creates its slot again, silently, if it was
- * dropped while the snapshot ran, and would stream from there, past changes the snapshot did not
- * include.
+ * <p>When the connector's task restarts inside the process (a lost source connection), it resumes
+ * from the stored position and sends again, whole, the transaction it was in the middle of; the
+ * part held back from before the restart is dropped rather than applied twice.
  */
 final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger LOG = LoggerFactory.getLogger(BatchHandler.class);
@@ -45,24 +46,16 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final BridgeStats stats;
     private final BooleanSupplier running;
     private final List<RecordChangeEvent<SourceRecord>> heldBack = new ArrayList<>();
-    private boolean snapshotSeen;
-    private Long snapshotEndLsn;
-    private boolean slotCheckedAfterSnapshot;
-
     private final int maxHeldBack;
-    private final LongConsumer slotCheck;
+    private final AppliedOffset applied;
 
-    /**
-     * {@code slotCheck} throws when the slot cannot serve the changes after the WAL position it is
-     * given (see the class comment).
-     */
-    BatchHandler(ProjectionApplier applier, BridgeStats stats, BooleanSupplier running, int maxHeldBack,
-                 LongConsumer slotCheck) {
+    BatchHandler(ProjectionApplier applier, AppliedOffset applied, BridgeStats stats, BooleanSupplier running,
+                 int maxHeldBack) {
         this.applier = applier;
+        this.applied = applied;
         this.maxHeldBack = maxHeldBack;
         this.stats = stats;
         this.running = running;
-        this.slotCheck = slotCheck;
     }
 
     @Override
@@ -84,6 +77,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         pending.addAll(heldBack);
         pending.addAll(records);
         heldBack.clear();
+        dropInterruptedTransactions(pending);
 
         int applyCount = endOfCommittedTransactions(pending);
         if (applyCount == 0 && pending.size() > maxHeldBack) {
@@ -101,16 +95,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         }
         List<RecordChangeEvent<SourceRecord>> toApply = pending.subList(0, applyCount);
         ChangeBatch batch = toBatch(toApply);
-        if (!slotCheckedAfterSnapshot && streamsPastSnapshot(toApply)) {
-            slotCheck.accept(snapshotEndLsn);
-            slotCheckedAfterSnapshot = true;
-        }
         ApplyResult result = applyWithRetries(batch);
-        stats.activity(batch.snapshotPart().insideSnapshot() ? BridgeStats.Activity.SNAPSHOTTING : BridgeStats.Activity.STREAMING);
+        applied.committed(batch.position().offset());
+        stats.activity(BridgeStats.Activity.STREAMING);
         stats.recordBatch(result, batch.position());
-        if (batch.snapshotPart().endsSnapshot()) {
-            stats.snapshotCompleted();
-        }
         for (RecordChangeEvent<SourceRecord> record : toApply) {
             committer.markProcessed(record);
         }
@@ -118,19 +106,26 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     }
 
     /**
-     * True when {@code records} hold a record that follows a snapshot's last one, which marks
-     * where streaming begins; notes the WAL position the snapshot reached on the way.
+     * Removes the records of a transaction that a BEGIN interrupts: only a task restart does that,
+     * and the restarted task sends the transaction again from its BEGIN.
      */
-    private boolean streamsPastSnapshot(List<RecordChangeEvent<SourceRecord>> records) {
-        for (RecordChangeEvent<SourceRecord> event : records) {
-            if (snapshotEndLsn != null) {
-                return true;
-            }
-            if (mapper.isLastSnapshotRecord(event.record())) {
-                snapshotEndLsn = mapper.position(event.record()).lsn();
+    private void dropInterruptedTransactions(List<RecordChangeEvent<SourceRecord>> records) {
+        int openBegin = -1;
+        for (int i = 0; i < records.size(); i++) {
+            switch (mapper.transactionMarker(records.get(i).record())) {
+                case BEGIN -> {
+                    if (openBegin >= 0) {
+                        LOG.info("the connector resent a transaction after restarting; dropping the {} records of it "
+                                + "held from before the restart", i - openBegin);
+                        records.subList(openBegin, i).clear();
+                        i = openBegin;
+                    }
+                    openBegin = i;
+                }
+                case END -> openBegin = -1;
+                case NONE -> { }
             }
         }
-        return false;
     }
 
     /** How many leading records end outside any open source transaction. */
@@ -152,30 +147,22 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private ChangeBatch toBatch(List<RecordChangeEvent<SourceRecord>> records) {
         List<RowChange> changes = new ArrayList<>(records.size());
-        boolean snapshotRows = false;
-        boolean firstOfSnapshot = false;
-        boolean lastOfSnapshot = false;
+        SourceRecord keyChangeStart = null;
         for (RecordChangeEvent<SourceRecord> event : records) {
             SourceRecord record = event.record();
-            if (mapper.isSnapshotRead(record)) {
-                snapshotRows = true;
-                stats.recordSnapshotRows(mapper.tableName(record), 1);
-                if (!snapshotSeen) {
-                    // A snapshot always starts over from the first table, in a new process: what the
-                    // read side holds from an interrupted earlier one may include rows deleted since.
-                    snapshotSeen = true;
-                    firstOfSnapshot = true;
-                    LOG.info("snapshot of the source started: the read side is rebuilt from it");
-                }
-                if (mapper.isLastSnapshotRecord(record)) {
-                    lastOfSnapshot = true;
-                    LOG.info("snapshot of the source complete; streaming changes from now on");
-                }
+            if (keyChangeStart != null) {
+                changes.add(mapper.keyChange(keyChangeStart, record));
+                keyChangeStart = null;
+            } else if (mapper.isFirstHalfOfKeyChange(record)) {
+                keyChangeStart = record; // the INSERT half follows, always in the same batch (see the class comment)
+            } else {
+                mapper.toChange(record).ifPresent(changes::add);
             }
-            mapper.toChange(record).ifPresent(changes::add);
         }
-        return new ChangeBatch(changes, mapper.position(records.get(records.size() - 1).record()),
-                ChangeBatch.SnapshotPart.of(snapshotRows, firstOfSnapshot, lastOfSnapshot));
+        if (keyChangeStart != null) {
+            throw new IllegalStateException("a batch ended between the two records of a key change");
+        }
+        return new ChangeBatch(changes, mapper.position(records.get(records.size() - 1).record()));
     }
 
     /**

@@ -3,7 +3,11 @@ package io.agentstatebridge.bridge.engine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agentstatebridge.bridge.config.BridgeSettings;
+import io.agentstatebridge.bridge.snapshot.SourceSnapshot;
+import io.agentstatebridge.bridge.source.InterruptedSessions;
 import io.agentstatebridge.bridge.source.SetupException;
+import io.agentstatebridge.bridge.source.SlotGuard;
+import io.agentstatebridge.bridge.source.TransientFailures;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.source.TargetSetup;
@@ -55,6 +59,7 @@ public final class Bridge implements AutoCloseable {
     private final AtomicBoolean released = new AtomicBoolean();
     private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
     private static final Duration TAKEOVER_SLOT_WAIT = Duration.ofSeconds(30);
+    private static final Duration RESTART_INITIAL = ConnectorProperties.RECONNECT_INITIAL;
 
     private HikariDataSource target;
     private volatile LeaderLock leaderLock; // read by the status reporter's thread
@@ -62,8 +67,12 @@ public final class Bridge implements AutoCloseable {
     private volatile SlotLossWatch slotLoss; // read by the status reporter's thread
     private StatusReporter statusReporter;
     private StatusServer statusServer;
-    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
-    private ExecutorService executor;
+    private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile SourceSnapshot snapshot; // while one runs, for close() to stop it
+    private volatile Thread streamThread; // for close() to wake it between two runs of the connector
+    private final Object streamStart = new Object();
+    private boolean streaming; // guarded by streamStart: the engine runs (or is about to)
+    private volatile ExecutorService executor;
 
     public Bridge(BridgeSettings settings) {
         this.settings = settings;
@@ -140,24 +149,115 @@ public final class Bridge implements AutoCloseable {
     }
 
     private void startStreaming(Duration slotReleaseWait) {
-        new SourcePreflight(settings, slotReleaseWait).run();
+        ProjectionApplier applier;
+        try {
+            applier = InterruptedSessions.retry("checking the databases", () -> {
+                new SourcePreflight(settings, slotReleaseWait).run();
+                return takeOver();
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SetupException("interrupted while checking the databases", e);
+        }
         SlotLossWatch watch = new SlotLossWatch(settings, this::storedOffset);
-        watch.checkBeforeStreaming();
-        slotLoss = watch;
-        TargetOffsetStore.register(settings.name(), target);
-        ProjectionApplier applier = new ProjectionApplier(target, settings.name());
-        engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, stats, this::isRunning, 8 * settings.maxBatchSize(), watch::checkAfter))
-                .using(this::engineFinished)
-                .build();
+        AppliedOffset applied = TargetOffsetStore.register(settings.name(), target);
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "bridge-engine"));
         state.set(State.RUNNING);
-        executor.execute(engine);
+        executor.execute(() -> stream(applier, applied, watch));
         leadershipWatch = new LeadershipWatch(leaderLock, this::stepDown);
         leadershipWatch.start();
-        LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
-                settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
+        LOG.info("bridge '{}' active, from {} to {}", settings.name(), settings.source().describe(),
+                settings.target().describe());
+    }
+
+    /** One run of the connector; a new one resumes from the stored position. */
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> newEngine(ProjectionApplier applier, AppliedOffset applied,
+                                                                       AtomicReference<EngineOutcome> outcome) {
+        return DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+                .using(ConnectorProperties.of(settings))
+                .notifying(new BatchHandler(applier, applied, stats, this::isRunning, 8 * settings.maxBatchSize()))
+                .using((success, message, error) -> outcome.set(new EngineOutcome(success, message, error)))
+                .build();
+    }
+
+    /** How a run of the connector ended, as its completion callback reported it. */
+    private record EngineOutcome(boolean success, String message, Throwable error) {
+    }
+
+    /**
+     * On the engine thread: loads the read side from a snapshot of the source when it holds no
+     * position to resume from, then streams. The slot is checked against the position in between:
+     * streaming must start exactly where the read side stands.
+     *
+     * <p>The connector retries lost connections by itself once it streams, but not every failure
+     * while its task starts (a connection ended while it reads the source's types, say): a run that
+     * ends on a connection failure is followed by a new one, after a pause, from the stored position.
+     */
+    private void stream(ProjectionApplier applier, AppliedOffset applied, SlotLossWatch watch) {
+        streamThread = Thread.currentThread();
+        EngineOutcome outcome;
+        try {
+            if (SlotGuard.resumeLsn(storedOffset()) == null) {
+                stats.activity(BridgeStats.Activity.SNAPSHOTTING);
+                snapshot = new SourceSnapshot(settings, target, applier, ResumeOffsets::atConsistentPoint, stats);
+                snapshot.run(false);
+                snapshot = null;
+                stats.snapshotCompleted();
+            }
+            watch.checkBeforeStreaming();
+            slotLoss = watch;
+            LOG.info("bridge '{}' streaming from {} (slot {}, publication {}) to {}", settings.name(),
+                    settings.source().describe(), settings.slot(), settings.publication(), settings.target().describe());
+            Duration pause = RESTART_INITIAL;
+            while (true) {
+                AtomicReference<EngineOutcome> ended = new AtomicReference<>();
+                synchronized (streamStart) {
+                    if (state.get() != State.RUNNING) {
+                        outcome = new EngineOutcome(true, "stopped before streaming began", null);
+                        break;
+                    }
+                    engine = newEngine(applier, applied, ended);
+                    streaming = true;
+                }
+                engine.run();
+                synchronized (streamStart) {
+                    streaming = false;
+                }
+                outcome = ended.get() != null ? ended.get() : new EngineOutcome(false, "the connector ended without a word", null);
+                if (state.get() != State.RUNNING || outcome.success() || !TransientFailures.isTransient(outcome.error())
+                        || SlotLostException.in(outcome.error()) != null || slotLoss.lost() != null) {
+                    break;
+                }
+                stats.lastError("source: " + describe(outcome.error()));
+                stats.activity(BridgeStats.Activity.RECONNECTING);
+                LOG.warn("the connector stopped on a connection failure ({}); starting it again in {} ms",
+                        describe(outcome.error()), pause.toMillis());
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(ConnectorProperties.RECONNECT_MAX) > 0
+                        ? ConnectorProperties.RECONNECT_MAX : pause.multipliedBy(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            boolean stopping = state.get() == State.STOPPING;
+            outcome = new EngineOutcome(stopping, stopping ? "stopped" : "interrupted", stopping ? null : e);
+        } catch (SQLException | RuntimeException e) {
+            outcome = new EngineOutcome(false, e.getMessage(), state.get() == State.STOPPING ? null : e);
+        }
+        engineFinished(outcome.success(), outcome.message(), outcome.error());
+    }
+
+    /**
+     * From here on this instance is the one applying: batches of any instance that applied before
+     * it are refused by the read side (they could only come from one that lost the leader lock
+     * without noticing). Done before the connector reads the position to resume from.
+     */
+    private ProjectionApplier takeOver() {
+        try {
+            return ProjectionApplier.takeOver(target, settings.name());
+        } catch (SQLException e) {
+            throw new SetupException("cannot take over applying for bridge '" + settings.name() + "' on the read side at "
+                    + settings.target().describe() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -175,7 +275,7 @@ public final class Bridge implements AutoCloseable {
         stats.lastError(reason);
         LOG.error("bridge '{}' stepping down: {}", settings.name(), reason);
         try {
-            engine.close();
+            stopStream();
         } catch (IOException | RuntimeException e) {
             LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
         }
@@ -267,10 +367,10 @@ public final class Bridge implements AutoCloseable {
         }
         LOG.info("bridge '{}' stopping", settings.name());
         try {
-            if (engine != null) {
-                engine.close();
-            } else {
+            if (executor == null) {
                 finished.countDown(); // a standby has no stream to end
+            } else {
+                stopStream();
             }
             finished.await(60, TimeUnit.SECONDS);
         } catch (IOException e) {
@@ -280,6 +380,25 @@ public final class Bridge implements AutoCloseable {
         } finally {
             state.compareAndSet(State.STOPPING, State.STOPPED);
             releaseResources();
+        }
+    }
+
+    /**
+     * Ends the stream, whichever phase it is in: a snapshot is cancelled (the engine thread then
+     * reports), a running engine closed. Either way {@link #engineFinished} follows.
+     */
+    private void stopStream() throws IOException {
+        boolean engineRuns;
+        synchronized (streamStart) {
+            engineRuns = streaming;
+        }
+        SourceSnapshot running = snapshot;
+        if (engineRuns) {
+            EngineStopper.close(engine);
+        } else if (running != null) {
+            running.cancel();
+        } else if (streamThread != null) {
+            streamThread.interrupt(); // pausing between two runs of the connector
         }
     }
 
@@ -332,7 +451,7 @@ public final class Bridge implements AutoCloseable {
         watch.report(lost);
         Thread stopper = new Thread(() -> {
             try {
-                engine.close(); // engineFinished follows, and records the failure
+                stopStream(); // engineFinished follows, and records the failure
             } catch (IOException e) {
                 LOG.warn("the change-streaming engine did not close cleanly: {}", e.getMessage());
             }

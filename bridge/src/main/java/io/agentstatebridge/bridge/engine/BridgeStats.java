@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.engine;
 
+import io.agentstatebridge.bridge.snapshot.SourceSnapshot;
 import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.change.SourcePosition;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Running totals of what the bridge has applied, and what it is doing, for status and metrics. */
-public final class BridgeStats {
+public final class BridgeStats implements SourceSnapshot.Progress {
     /**
      * What the change stream is doing. PAUSED: the read side is unreachable and the batch in hand
      * is being retried. RECONNECTING: nothing, not even a heartbeat, has come from the source for
@@ -55,15 +56,21 @@ public final class BridgeStats {
         batchObservers.add(observer);
     }
 
-    void recordSnapshotRows(String table, long rows) {
+    @Override
+    public void tableCopied(String table, long rows) {
         snapshotRows.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rows);
+    }
+
+    @Override
+    public void retrying(String reason) {
+        lastError(reason);
     }
 
     void snapshotCompleted() {
         snapshotComplete = true;
     }
 
-    /** True once a snapshot's last batch has been applied. */
+    /** True once a snapshot has been loaded. */
     public boolean snapshotComplete() {
         return snapshotComplete;
     }
@@ -106,7 +113,7 @@ public final class BridgeStats {
         return lastError;
     }
 
-    /** Rows received so far per table in the current snapshot. */
+    /** Rows copied so far per table by the current snapshot. */
     public Map<String, Long> snapshotRows() {
         Map<String, Long> rows = new java.util.TreeMap<>();
         snapshotRows.forEach((table, count) -> rows.put(table, count.get()));

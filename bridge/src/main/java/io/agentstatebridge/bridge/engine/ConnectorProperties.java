@@ -54,7 +54,9 @@ final class ConnectorProperties {
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("table.include.list", Arrays.stream(SourceTable.values())
                 .map(t -> t.schema() + "\\." + t.tableName()).collect(Collectors.joining(",")));
-        p.setProperty("snapshot.mode", "initial");
+        // The bridge loads the read side itself, by bulk copy at the snapshot its slot exported
+        // (see SourceSnapshot), and stores the slot's consistent point: the connector only streams.
+        p.setProperty("snapshot.mode", "no_data");
         // The connector refuses a stored position its slot can no longer serve (slot missing, or
         // recreated past it) instead of creating a slot and streaming from now. On by default;
         // stated because the bridge's exactness depends on it (see SlotGuard).
@@ -63,6 +65,9 @@ final class ConnectorProperties {
         p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("unavailable.value.placeholder", ChangeRecordMapper.UNCHANGED_PLACEHOLDER);
+        // Logical decoding messages (pg_logical_emit_message, which any role may call, and which
+        // outbox relays and other tools emit) change no table: the connector drops them all.
+        p.setProperty("message.prefix.exclude.list", ".*");
 
         // BEGIN/END markers let batches end on source transaction boundaries.
         p.setProperty("provide.transaction.metadata", "true");

@@ -4,8 +4,6 @@ import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.OffsetBackingStore;
 import org.apache.kafka.connect.util.Callback;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.ByteBuffer;
@@ -30,19 +28,26 @@ import java.util.concurrent.Future;
  * periodic flush is therefore acknowledged without I/O; it still matters, because only after it
  * does the connector confirm the flushed LSN to the replication slot, letting PostgreSQL recycle WAL.
  *
+ * <p>The connector reads the offset when its task starts, including each restart inside the
+ * process after a lost source connection, and on every periodic commit, to learn which position it
+ * may confirm to the slot. The first read in a process comes from the read side; after that the
+ * answer is the offset this process last committed there ({@link AppliedOffset}), which is exactly
+ * what the read side holds, since no other instance can commit under this one's lease. So a task
+ * restart during a read-side outage resumes from what was applied, never from an older offset
+ * (re-applying transactions would briefly take rows back while readers' positions already covered
+ * them), and commits cost no query.
+ *
  * <p>The engine instantiates this class reflectively; the read-side connection it needs is
  * registered under the bridge name beforehand.
  */
 public final class TargetOffsetStore implements OffsetBackingStore {
-    private static final Logger LOG = LoggerFactory.getLogger(TargetOffsetStore.class);
-
     /** Engine property naming the registration this store reads from. */
     public static final String BRIDGE_NAME_PROPERTY = "agent.state.bridge.name";
 
     /** The live position table; a rebuild keeps its own in its shadow schema. */
     static final String POSITION_TABLE = "agent_state_bridge.source_position";
 
-    private record Registration(DataSource target, String positionTable) {
+    private record Registration(DataSource target, String positionTable, AppliedOffset applied) {
     }
 
     private static final Map<String, Registration> TARGETS = new ConcurrentHashMap<>();
@@ -50,16 +55,18 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     private DataSource target;
     private String positionTable;
     private String bridgeName;
-    /** The offset last read, for when the read side is briefly unreachable (see {@link #get}). */
-    private volatile String lastRead;
+    private AppliedOffset applied;
 
-    public static void register(String bridgeName, DataSource target) {
-        register(bridgeName, target, POSITION_TABLE);
+    /** Registers the read side of {@code bridgeName}; the batch handler records what it commits in the result. */
+    public static AppliedOffset register(String bridgeName, DataSource target) {
+        return register(bridgeName, target, POSITION_TABLE);
     }
 
     /** For a stream whose applier keeps its position in {@code positionTable}. */
-    static void register(String bridgeName, DataSource target, String positionTable) {
-        TARGETS.put(bridgeName, new Registration(target, positionTable));
+    static AppliedOffset register(String bridgeName, DataSource target, String positionTable) {
+        AppliedOffset applied = new AppliedOffset();
+        TARGETS.put(bridgeName, new Registration(target, positionTable, applied));
+        return applied;
     }
 
     public static void unregister(String bridgeName) {
@@ -75,6 +82,7 @@ public final class TargetOffsetStore implements OffsetBackingStore {
         }
         target = registration.target();
         positionTable = registration.positionTable();
+        applied = registration.applied();
     }
 
     @Override
@@ -86,39 +94,31 @@ public final class TargetOffsetStore implements OffsetBackingStore {
     }
 
     /**
-     * The bridge's stored offset, for whichever key the engine asks: a PostgreSQL connector has a
-     * single source partition, so there is exactly one offset per bridge.
-     *
-     * <p>Besides at start, the connector asks on every periodic commit, to learn which position it
-     * may confirm to the slot. If the read side is unreachable then, the offset read last is
-     * returned: it is at or behind what the read side holds, so at worst the slot keeps a little
-     * more WAL until the next commit, whereas failing would end the connector in the middle of an
-     * outage the bridge is built to ride out. Only a first read has nothing to fall back on.
+     * The bridge's offset, for whichever key the engine asks: a PostgreSQL connector has a single
+     * source partition, so there is exactly one offset per bridge. See the class comment for where
+     * it comes from.
      */
     @Override
     public Future<Map<ByteBuffer, ByteBuffer>> get(Collection<ByteBuffer> keys) {
-        String stored;
-        try {
-            stored = storedOffset();
-            lastRead = stored;
-        } catch (SQLException e) {
-            if (lastRead == null) {
+        String offset = applied.get();
+        if (offset == null) {
+            try {
+                offset = storedOffset(target, positionTable, bridgeName);
+            } catch (SQLException e) {
                 return CompletableFuture.failedFuture(new IllegalStateException(
                         "cannot read the stored source position from the read-side database: " + e.getMessage(), e));
             }
-            LOG.debug("read side unreachable while the connector commits; confirming the offset read last: {}",
-                    e.getMessage());
-            stored = lastRead;
+            applied.initialise(offset);
         }
         Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
-        if (stored != null) {
+        if (offset != null) {
+            byte[] value = ResumeOffsets.of(offset).getBytes(StandardCharsets.UTF_8);
             for (ByteBuffer key : keys) {
-                offsets.put(key, ByteBuffer.wrap(stored.getBytes(StandardCharsets.UTF_8)));
+                offsets.put(key, ByteBuffer.wrap(value));
             }
         }
         return CompletableFuture.completedFuture(offsets);
     }
-
     @Override
     public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
         if (callback != null) {

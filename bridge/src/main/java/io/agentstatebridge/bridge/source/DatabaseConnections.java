@@ -25,6 +25,24 @@ public final class DatabaseConnections {
         }
     }
 
+    /**
+     * A replication connection to {@code url} (logical, on its database), for the commands of the
+     * replication protocol such as creating a slot with an exported snapshot.
+     */
+    public static Connection openReplication(DatabaseUrl url) {
+        Properties properties = new Properties();
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("ApplicationName", "agent-state-bridge");
+        properties.setProperty("replication", "database");
+        properties.setProperty("assumeMinServerVersion", "10");
+        properties.setProperty("preferQueryMode", "simple");
+        try {
+            return DriverManager.getConnection(url.jdbcUrl(), properties);
+        } catch (SQLException e) {
+            throw new SetupException(explain(e, url, "source"), e);
+        }
+    }
+
     static String explain(SQLException e, DatabaseUrl url, String role) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = "the " + role + " database at " + url.describe();

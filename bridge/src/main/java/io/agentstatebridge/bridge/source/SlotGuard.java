@@ -120,11 +120,13 @@ public final class SlotGuard {
     }
 
     /**
-     * The WAL position the connector resumes from, as it computes it (last completely processed
-     * LSN, else the event's LSN); null when there is no position or the snapshot in it is
-     * unfinished, in which case the connector snapshots again and a new slot loses nothing.
+     * The WAL position the connector resumes from: the offset's LSN, which the bridge stores at the
+     * end of a source transaction (offsets the bridge stores carry no "last completely processed"
+     * LSN, which would make the connector resume elsewhere); null when there is no position or the
+     * snapshot in it is unfinished, in which case the connector snapshots again and a new slot
+     * loses nothing.
      */
-    static Long resumeLsn(String storedOffset) {
+    public static Long resumeLsn(String storedOffset) {
         if (storedOffset == null) {
             return null;
         }
@@ -138,7 +140,7 @@ public final class SlotGuard {
                 && !offset.path("last_snapshot_record").asBoolean(false) && !offset.path("snapshot_completed").asBoolean(false)) {
             return null;
         }
-        JsonNode lsn = offset.hasNonNull("lsn_proc") ? offset.get("lsn_proc") : offset.get("lsn");
+        JsonNode lsn = offset.get("lsn");
         return lsn == null || !lsn.canConvertToLong() ? null : lsn.asLong();
     }
 

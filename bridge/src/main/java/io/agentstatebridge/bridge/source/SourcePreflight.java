@@ -40,6 +40,7 @@ public final class SourcePreflight {
         try (Connection source = DatabaseConnections.open(settings.source(), "source")) {
             checkWalLevel(source);
             checkWriteSideTables(source);
+            checkWriteSideTableShapes(source);
             checkReplicationPrivilege(source);
             checkSlotIsFree(source);
             checkBookkeepingPrivileges(source);
@@ -76,6 +77,16 @@ public final class SourcePreflight {
             throw new SetupException("the source database " + settings.source().describe() + " has no table "
                     + String.join(" or ", missing) + ". Create the write side with `agent-state-bridge migrate "
                     + "--source-url ... --target-url ...`, or point --source-url at the database your agents write to.");
+        }
+    }
+
+    /** See {@link WriteSideTableCheck} for what the bridge accepts and why. */
+    private void checkWriteSideTableShapes(Connection source) throws SQLException {
+        List<String> problems = new WriteSideTableCheck().problems(source);
+        if (!problems.isEmpty()) {
+            throw new SetupException("the write-side tables in " + settings.source().describe() + " lack what the bridge "
+                    + "needs to keep the read side exact (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                    + "): " + String.join(" ", problems.stream().map(p -> "- " + p).toList()));
         }
     }
 

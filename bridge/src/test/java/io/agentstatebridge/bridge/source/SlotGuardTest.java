@@ -6,14 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which WAL position a stored connector offset resumes from, as the slot guard reads it: the
- * connector's own choice, or none while a snapshot is unfinished (the connector snapshots again).
+ * offset's LSN, or none while a snapshot is unfinished (the connector snapshots again).
  */
 class SlotGuardTest {
 
+    /** Issue 10, item 3: the connector is never given lsn_proc, so it resumes from lsn. */
     @Test
-    void streamingOffsetResumesFromTheLastCompletelyProcessedLsn() {
+    void streamingOffsetResumesFromItsLsnEvenWhenItCarriesAProcessedLsn() {
         assertThat(SlotGuard.resumeLsn("{\"lsn_proc\":31106632,\"lsn_commit\":31106632,\"lsn\":31106700,\"txId\":788,"
-                + "\"messageType\":\"COMMIT\",\"ts_usec\":1764097442660237}")).isEqualTo(31106632L);
+                + "\"messageType\":\"COMMIT\",\"ts_usec\":1764097442660237}")).isEqualTo(31106700L);
     }
 
     @Test

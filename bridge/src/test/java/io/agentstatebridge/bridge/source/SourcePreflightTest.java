@@ -256,6 +256,65 @@ class SourcePreflightTest {
                 "public.agent_events", "public.agent_sessions", "agent_state_bridge.heartbeat");
     }
 
+    /** Issue 10, item 8: a publication that would silently keep changes from the bridge is refused, with the fix. */
+    @Test
+    void existingPublicationWithoutTruncatesRowFilterOrColumnListIsRefusedWithTheFix() {
+        TestDatabase db = migratedSource("narrow_publication");
+        String publication = uniqueName("pub");
+        postgres.executeAsSuperuser(db.name(), "CREATE PUBLICATION " + publication + " FOR TABLE "
+                + "public.agent_events (event_id, agent_id, session_id, event_type, created_at), "
+                + "public.agent_sessions WHERE (agent_type <> 'internal') "
+                + "WITH (publish = 'insert, update, delete')");
+
+        assertThatThrownBy(() -> preflight(db.jdbcUrl(), uniqueName("slot"), publication))
+                .isInstanceOf(SetupException.class)
+                .hasMessageContaining("the publication '" + publication + "' on the source would keep changes from the bridge")
+                .hasMessageContaining("ALTER PUBLICATION " + publication + " SET (publish = 'insert, update, delete, truncate');")
+                .hasMessageContaining("publishes only the rows of public.agent_sessions WHERE")
+                .hasMessageContaining("publishes only some columns of public.agent_events")
+                .hasMessageContaining("ALTER PUBLICATION " + publication + " DROP TABLE public.agent_events; ALTER PUBLICATION "
+                        + publication + " ADD TABLE public.agent_events;");
+    }
+
+    /** Issue 10, item 9: tables made by hand must have what the read side relies on; every shortfall is listed. */
+    @Test
+    void writeSideTablesWithoutKeysNotNullOrExactTypesAreRefusedListingEveryFix() {
+        TestDatabase db = postgres.createDatabase("hand_made_tables");
+        postgres.executeAsSuperuser(db.name(),
+                "CREATE TABLE public.agent_sessions (session_id text, agent_id text, user_id text, agent_type text, "
+                        + "started_at timestamp, metadata json)",
+                "CREATE TABLE public.agent_events (event_id varchar PRIMARY KEY, agent_id varchar, session_id varchar NOT NULL, "
+                        + "event_type varchar NOT NULL, payload jsonb, created_at timestamptz NOT NULL)",
+                "ALTER TABLE public.agent_events REPLICA IDENTITY NOTHING");
+
+        assertThatThrownBy(() -> preflight(db.jdbcUrl()))
+                .isInstanceOf(SetupException.class)
+                .hasMessageContaining("lack what the bridge needs to keep the read side exact (9 problems)")
+                .hasMessageContaining("ALTER TABLE public.agent_events ALTER COLUMN agent_id SET NOT NULL;")
+                .hasMessageContaining("its REPLICA IDENTITY is NOTHING")
+                .hasMessageContaining("ALTER TABLE public.agent_events REPLICA IDENTITY DEFAULT;")
+                .hasMessageContaining("public.agent_sessions has no primary key or unique index on session_id alone")
+                .hasMessageContaining("ALTER TABLE public.agent_sessions ADD PRIMARY KEY (session_id);")
+                .hasMessageContaining("public.agent_sessions.started_at is of type timestamp")
+                .hasMessageContaining("ALTER TABLE public.agent_sessions ALTER COLUMN started_at TYPE timestamptz;")
+                .hasMessageContaining("public.agent_sessions.metadata is of type json")
+                .hasMessageContaining("ALTER TABLE public.agent_sessions ALTER COLUMN agent_type SET NOT NULL;");
+    }
+
+    @Test
+    void handMadeTablesWithTextColumnsAndTheNeededConstraintsPass() {
+        TestDatabase db = postgres.createDatabase("hand_made_ok");
+        postgres.executeAsSuperuser(db.name(),
+                "CREATE TABLE public.agent_sessions (session_id text PRIMARY KEY, agent_id text NOT NULL, user_id text, "
+                        + "agent_type text NOT NULL, started_at timestamptz NOT NULL, metadata jsonb, extra int)",
+                "CREATE TABLE public.agent_events (event_id text NOT NULL, agent_id text NOT NULL, session_id text NOT NULL, "
+                        + "event_type text NOT NULL, payload jsonb, created_at timestamptz NOT NULL)",
+                "CREATE UNIQUE INDEX agent_events_id ON public.agent_events (event_id)",
+                "ALTER TABLE public.agent_events REPLICA IDENTITY USING INDEX agent_events_id");
+
+        assertThatCode(() -> preflight(db.jdbcUrl())).doesNotThrowAnyException();
+    }
+
     private static void preflight(String sourceUrl) {
         preflight(sourceUrl, uniqueName("slot"), uniqueName("pub"));
     }

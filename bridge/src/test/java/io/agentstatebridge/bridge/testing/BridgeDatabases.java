@@ -31,9 +31,13 @@ public final class BridgeDatabases {
 
     /** A write side in {@code emptySource}, an empty database on another server; the read side as usual. */
     public BridgeDatabases(String purpose, DatabaseUrl emptySource) {
-        PostgresFixture postgres = PostgresFixture.get();
+        this(purpose, emptySource, DatabaseUrl.parse(PostgresFixture.get().createDatabase(purpose + "_target").jdbcUrl(), "target"));
+    }
+
+    /** A write side in {@code emptySource} and the read side in {@code emptyTarget}, both on servers of the test's own. */
+    public BridgeDatabases(String purpose, DatabaseUrl emptySource, DatabaseUrl emptyTarget) {
         source = emptySource;
-        target = DatabaseUrl.parse(postgres.createDatabase(purpose + "_target").jdbcUrl(), "target");
+        target = emptyTarget;
         name = (purpose + "_" + INSTANCES.incrementAndGet() + "_" + ProcessHandle.current().pid()).toLowerCase();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(source.jdbcUrl());

@@ -3,11 +3,10 @@ package io.agentstatebridge.projections.apply;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.agentstatebridge.projections.change.PgTimestamp;
 import io.agentstatebridge.projections.change.Row;
 
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +20,16 @@ import java.util.regex.Pattern;
  * receives one row per group instead of one per event.
  *
  * <p>Only rows whose every value has an unambiguous meaning are folded here. A token_count that
- * is not a plain integer, or a timestamp outside ISO-8601, leaves the whole batch to the SQL
+ * is not a plain integer, or a timestamp that cannot be read, leaves the whole batch to the SQL
  * statement that evaluates the definitions' own casts ({@link #of} returns empty).
  */
 final class GroupDeltas {
     private static final JsonFactory JSON = new JsonFactory();
-    /** Text PostgreSQL's int4 input accepts that needs no further thought: at most 9 digits. */
-    private static final Pattern PLAIN_INT = Pattern.compile("\\s*[+-]?[0-9]{1,9}\\s*");
+    /**
+     * Text PostgreSQL's int4 input accepts that needs no further thought: at most 9 digits, and only
+     * the ASCII whitespace the input function skips (never Unicode spaces, whatever the locale).
+     */
+    private static final Pattern PLAIN_INT = Pattern.compile("[ \\t\\n\\x0B\\f\\r]*[+-]?[0-9]{1,9}[ \\t\\n\\x0B\\f\\r]*");
 
     /** What one group gains or loses; first/latest/flags describe additions only. */
     static final class Delta {
@@ -40,11 +42,11 @@ final class GroupDeltas {
         long errors;
         long tasksCompleted;
         long tokens;
-        Instant addedFirst;
-        Instant addedLatest;
+        PgTimestamp addedFirst;
+        PgTimestamp addedLatest;
         boolean addedError;
         boolean addedClosed;
-        Instant addedLastDecision;
+        PgTimestamp addedLastDecision;
         boolean lostEvents;
 
         Delta(String sessionId, String agentId) {
@@ -74,7 +76,7 @@ final class GroupDeltas {
 
     private static boolean fold(Map<List<String>, Delta> groups, Row row, int sign) {
         Integer tokens = tokenCount(row.get("payload"));
-        Instant createdAt = instant(row.get("created_at"));
+        PgTimestamp createdAt = PgTimestamp.parseOrNull(row.get("created_at"));
         if (tokens == null || createdAt == null) {
             return false;
         }
@@ -96,12 +98,12 @@ final class GroupDeltas {
             delta.lostEvents = true;
             return true;
         }
-        delta.addedFirst = delta.addedFirst == null || createdAt.isBefore(delta.addedFirst) ? createdAt : delta.addedFirst;
-        delta.addedLatest = delta.addedLatest == null || createdAt.isAfter(delta.addedLatest) ? createdAt : delta.addedLatest;
+        delta.addedFirst = delta.addedFirst == null || createdAt.compareTo(delta.addedFirst) < 0 ? createdAt : delta.addedFirst;
+        delta.addedLatest = delta.addedLatest == null || createdAt.compareTo(delta.addedLatest) > 0 ? createdAt : delta.addedLatest;
         delta.addedError |= type.equals("error_occurred");
         delta.addedClosed |= type.equals("session_ended");
         if (type.equals("decision_made")
-                && (delta.addedLastDecision == null || createdAt.isAfter(delta.addedLastDecision))) {
+                && (delta.addedLastDecision == null || createdAt.compareTo(delta.addedLastDecision) > 0)) {
             delta.addedLastDecision = createdAt;
         }
         return true;
@@ -120,6 +122,8 @@ final class GroupDeltas {
                 return 0; // ->> on an array or a scalar yields NULL
             }
             JsonToken token;
+            Integer count = 0;
+            boolean seen = false;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -127,28 +131,24 @@ final class GroupDeltas {
                     parser.skipChildren();
                     continue;
                 }
+                if (seen) {
+                    return null; // a key given twice: which one counts depends on the column's type
+                }
+                seen = true;
                 if (value == JsonToken.VALUE_NULL) {
-                    return 0;
+                    count = 0;
+                } else if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+                    count = parser.getIntValue();
+                } else if (value == JsonToken.VALUE_STRING && PLAIN_INT.matcher(parser.getText()).matches()) {
+                    count = Integer.parseInt(parser.getText().strip());
+                } else {
+                    return null;
                 }
-                if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
-                    return parser.getIntValue();
-                }
-                if (value == JsonToken.VALUE_STRING && PLAIN_INT.matcher(parser.getText()).matches()) {
-                    return Integer.parseInt(parser.getText().trim());
-                }
-                return null;
             }
-            return token == JsonToken.END_OBJECT ? 0 : null;
+            return token == JsonToken.END_OBJECT ? count : null;
         } catch (IOException e) {
             return null;
         }
     }
 
-    private static Instant instant(String text) {
-        try {
-            return text == null ? null : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
 }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -26,6 +27,11 @@ import java.util.Set;
  * Applies change batches to the read side: replicas, projections and source position, one
  * transaction per batch. Application is state-based (each key ends up holding the row its last
  * change describes), so re-applying a batch that already landed changes nothing.
+ *
+ * <p>An applier exists only for an instance that has {@linkplain #takeOver taken over} the bridge
+ * name: each batch first locks the position row and checks that no other instance has taken over
+ * since, and holds that lock until it commits (see {@link ApplyLeaseLostException}). A batch whose
+ * commit succeeded although the client saw an error is simply applied again, to the same effect.
  */
 public final class ProjectionApplier {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionApplier.class);
@@ -35,23 +41,70 @@ public final class ProjectionApplier {
     private final ReadSideSchema schema;
     private final Map<SourceTable, ReplicaTable> replicas = new EnumMap<>(SourceTable.class);
     private final EventProjections projections;
+    private final long epoch;
+    private final String claimPosition;
     private final String savePosition;
-    private final String rebuildCurrentState;
 
-    public ProjectionApplier(DataSource target, String bridgeName) {
-        this(target, bridgeName, ReadSideSchema.DEFAULT);
-    }
-
-    /** An applier writing into {@code schema}: a rebuild's shadow tables and position. */
-    public ProjectionApplier(DataSource target, String bridgeName, ReadSideSchema schema) {
+    private ProjectionApplier(DataSource target, String bridgeName, ReadSideSchema schema, long epoch) {
         this.target = target;
         this.bridgeName = bridgeName;
         this.schema = schema;
+        this.epoch = epoch;
+        this.claimPosition = schema.rewrite(SqlResource.load("apply/claim_position.sql"));
         this.projections = new EventProjections(schema);
         this.savePosition = schema.rewrite(SqlResource.load("apply/save_position.sql"));
-        this.rebuildCurrentState = schema.rewrite(SqlResource.load("apply/agent_current_state_rebuild.sql"));
         for (SourceTable table : SourceTable.values()) {
             replicas.put(table, new ReplicaTable(table, schema));
+        }
+    }
+
+    /** The epoch this applier took over at; its batches commit only while it is still the latest. */
+    public long leaderEpoch() {
+        return epoch;
+    }
+
+    /** Takes over applying for {@code bridgeName} into the live read side; see the class comment. */
+    public static ProjectionApplier takeOver(DataSource target, String bridgeName) throws SQLException {
+        return takeOver(target, bridgeName, ReadSideSchema.DEFAULT);
+    }
+
+    /**
+     * Takes over applying for {@code bridgeName} into {@code schema} (a rebuild's shadow tables and
+     * position): from now on, batches of instances that took over earlier are refused. Read the
+     * position to resume from after this, not before: a batch another instance had in flight has
+     * committed or failed by the time it returns.
+     */
+    public static ProjectionApplier takeOver(DataSource target, String bridgeName, ReadSideSchema schema) throws SQLException {
+        try (Connection connection = target.getConnection();
+             PreparedStatement takeOver = connection.prepareStatement(schema.rewrite(SqlResource.load("apply/take_over.sql")))) {
+            connection.setAutoCommit(true);
+            takeOver.setString(1, bridgeName);
+            try (ResultSet rs = takeOver.executeQuery()) {
+                rs.next();
+                long epoch = rs.getLong(1);
+                LOG.debug("took over applying for bridge '{}' (leader epoch {})", bridgeName, epoch);
+                return new ProjectionApplier(target, bridgeName, schema, epoch);
+            }
+        }
+    }
+
+    /**
+     * Opens a transaction that replaces everything this applier's read side holds with a copy of
+     * the source (see {@link ReadSideLoad}); fenced like a batch. {@code indexStatements} run once
+     * the rows are in: the indexes of shadow tables created without them, none for live tables.
+     */
+    public ReadSideLoad beginLoad(List<String> indexStatements) throws SQLException {
+        Connection connection = target.getConnection();
+        try {
+            connection.setAutoCommit(false);
+            claimPosition(connection);
+            execute(connection, schema.rewrite(SqlResource.load("load/clear.sql")));
+            return new ReadSideLoad(connection, schema, List.copyOf(indexStatements),
+                    (c, position, rows) -> savePosition(c, position, rows));
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection, e);
+            connection.close();
+            throw e;
         }
     }
 
@@ -60,16 +113,13 @@ public final class ProjectionApplier {
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                if (batch.snapshotPart().startsSnapshot()) {
-                    execute(connection, schema.rewrite("TRUNCATE public.agent_events, public.agent_sessions, public.session_summary, "
-                            + "public.agent_task_progress, public.agent_current_state, agent_state_bridge.heartbeat"));
-                }
+                claimPosition(connection);
                 int rowsTouched = 0;
                 int rejected = 0;
                 List<RowChange> segment = new ArrayList<>();
                 for (RowChange change : batch.changes()) {
                     if (change.operation() == Operation.TRUNCATE) {
-                        SegmentResult result = applySegment(connection, segment, batch.snapshotPart());
+                        SegmentResult result = applySegment(connection, segment);
                         rowsTouched += result.rowsTouched();
                         rejected += result.rejected();
                         segment.clear();
@@ -78,14 +128,10 @@ public final class ProjectionApplier {
                         segment.add(change);
                     }
                 }
-                SegmentResult result = applySegment(connection, segment, batch.snapshotPart());
+                SegmentResult result = applySegment(connection, segment);
                 rowsTouched += result.rowsTouched();
                 rejected += result.rejected();
-                if (batch.snapshotPart().endsSnapshot()) {
-                    execute(connection, schema.rewrite("TRUNCATE public.agent_current_state"));
-                    execute(connection, rebuildCurrentState);
-                }
-                savePosition(connection, batch.position(), batch.changes().size(), batch.snapshotPart());
+                savePosition(connection, batch.position(), batch.changes().size());
                 connection.commit();
                 long nanos = System.nanoTime() - started;
                 LOG.debug("applied {} changes ({} rows) in {} ms", batch.changes().size(), rowsTouched, nanos / 1_000_000);
@@ -101,8 +147,7 @@ public final class ProjectionApplier {
     }
 
     /** A run of changes with no TRUNCATE in it: coalesced per key, then applied set-wise. */
-    private SegmentResult applySegment(Connection connection, List<RowChange> changes, ChangeBatch.SnapshotPart snapshotPart)
-            throws SQLException {
+    private SegmentResult applySegment(Connection connection, List<RowChange> changes) throws SQLException {
         if (changes.isEmpty()) {
             return new SegmentResult(0, 0);
         }
@@ -120,17 +165,15 @@ public final class ProjectionApplier {
         TableDelta events = deltas.get(SourceTable.AGENT_EVENTS);
         TableDelta sessions = deltas.get(SourceTable.AGENT_SESSIONS);
         int rejected = events == null ? 0 : projections.applyEventChanges(connection, events);
-        if (!snapshotPart.insideSnapshot() && !snapshotPart.endsSnapshot()) {
-            Set<String> agents = new HashSet<>();
-            if (events != null) {
-                events.before().values().forEach(row -> agents.add(row.get("agent_id")));
-                events.after().values().forEach(row -> agents.add(row.get("agent_id")));
-            }
-            if (sessions != null) {
-                agents.addAll(projections.agentsAffectedBy(connection, sessions));
-            }
-            projections.refreshCurrentState(connection, agents);
+        Set<String> agents = new HashSet<>();
+        if (events != null) {
+            events.before().values().forEach(row -> agents.add(row.get("agent_id")));
+            events.after().values().forEach(row -> agents.add(row.get("agent_id")));
         }
+        if (sessions != null) {
+            agents.addAll(projections.agentsAffectedBy(connection, sessions));
+        }
+        projections.refreshCurrentState(connection, agents);
         int rowsTouched = deltas.values().stream().mapToInt(d -> d.touchedKeys().size()).sum();
         return new SegmentResult(rowsTouched, rejected);
     }
@@ -145,16 +188,27 @@ public final class ProjectionApplier {
         }
     }
 
+    /** Locks the position row for this batch's transaction, checking that no other instance took over. */
+    private void claimPosition(Connection connection) throws SQLException {
+        try (PreparedStatement claim = connection.prepareStatement(claimPosition)) {
+            claim.setString(1, bridgeName);
+            try (ResultSet rs = claim.executeQuery()) {
+                long current = rs.next() ? rs.getLong(1) : 0;
+                if (current != epoch) {
+                    throw new ApplyLeaseLostException(bridgeName, epoch, current);
+                }
+            }
+        }
+    }
+
     private static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
-    private void savePosition(Connection connection, SourcePosition position, int changes,
-                              ChangeBatch.SnapshotPart snapshotPart) throws SQLException {
+    private void savePosition(Connection connection, SourcePosition position, long changes) throws SQLException {
         String lsn = position.lsn() == 0 ? null : Lsn.format(position.lsn());
-        VisibleLsnChange visible = VisibleLsnChange.of(snapshotPart);
         try (PreparedStatement save = connection.prepareStatement(savePosition)) {
             save.setString(1, bridgeName);
             save.setString(2, position.offset());
@@ -165,8 +219,6 @@ public final class ProjectionApplier {
                 save.setTimestamp(4, Timestamp.from(position.committedAt()));
             }
             save.setLong(5, changes);
-            save.setString(6, visible == VisibleLsnChange.ADVANCE ? lsn : null);
-            save.setString(7, visible.sqlName());
             save.executeUpdate();
         }
     }

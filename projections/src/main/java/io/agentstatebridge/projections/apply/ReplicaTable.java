@@ -3,9 +3,8 @@ package io.agentstatebridge.projections.apply;
 import io.agentstatebridge.projections.change.Row;
 import io.agentstatebridge.projections.change.SourceTable;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,13 +39,10 @@ final class ReplicaTable {
     }
 
     /**
-     * A column in a text form independent of the session's settings; timestamps as ISO-8601 UTC
-     * with microseconds, the form change sources send, so both parse alike.
+     * A column as text. Timestamps print in the batch's pinned settings (UTC, DateStyle ISO; see
+     * apply/claim_position.sql), a form PostgreSQL reads back exactly, BC and infinities included.
      */
     private static String asText(SourceTable.Column column) {
-        if (column.sqlType().equals("timestamptz")) {
-            return "to_char(" + column.name() + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-        }
         return column.name() + "::text";
     }
 
@@ -100,37 +96,20 @@ final class ReplicaTable {
      * each once, with no statement or JSON in between; several times cheaper per row than INSERT.
      */
     private void copyIn(Connection connection, Collection<Row> rows) throws SQLException {
-        StringBuilder data = new StringBuilder(rows.size() * 200);
+        CopyTextEncoder data = new CopyTextEncoder(rows.size() * 200);
         for (Row row : rows) {
             for (int i = 0; i < columnNames.size(); i++) {
-                if (i > 0) {
-                    data.append('\t');
-                }
-                appendCopyText(data, row.get(columnNames.get(i)));
+                data.field(row.get(columnNames.get(i)), i == 0);
             }
-            data.append('\n');
+            data.endRow();
         }
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copyStatement);
         try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copyStatement, new StringReader(data.toString()));
-        } catch (IOException e) {
-            throw new SQLException("copying rows into " + qualifiedName + " failed", e);
-        }
-    }
-
-    /** COPY's text format: backslash escapes for the delimiter, line breaks and backslash; \N is NULL. */
-    private static void appendCopyText(StringBuilder data, String value) {
-        if (value == null) {
-            data.append("\\N");
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> data.append("\\\\");
-                case '\t' -> data.append("\\t");
-                case '\n' -> data.append("\\n");
-                case '\r' -> data.append("\\r");
-                default -> data.append(c);
+            copy.writeToCopy(data.bytes(), 0, data.length());
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
             }
         }
     }

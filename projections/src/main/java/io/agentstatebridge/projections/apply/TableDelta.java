@@ -27,14 +27,22 @@ record TableDelta(SourceTable table, Set<String> touchedKeys, Map<String, Row> b
     static TableDelta of(Connection connection, ReplicaTable replica, List<RowChange> changes) throws SQLException {
         Set<String> keys = new LinkedHashSet<>();
         for (RowChange change : changes) {
+            String previousKey = change.previousKey();
+            if (previousKey != null) {
+                keys.add(previousKey);
+            }
             keys.add(change.key());
         }
         Map<String, Row> before = replica.load(connection, keys);
         Map<String, Row> current = new HashMap<>(before);
         for (RowChange change : changes) {
             String key = change.key();
+            String previousKey = change.previousKey();
             if (change.operation() == Operation.DELETE) {
                 current.remove(key);
+            } else if (previousKey != null) {
+                Row moved = current.remove(previousKey);
+                current.put(key, withUnchangedValuesFilledIn(replica.table(), change.after(), moved));
             } else {
                 current.put(key, withUnchangedValuesFilledIn(replica.table(), change.after(), current.get(key)));
             }
@@ -55,7 +63,8 @@ record TableDelta(SourceTable table, Set<String> touchedKeys, Map<String, Row> b
 
     /**
      * The source does not resend a large value an UPDATE left untouched; the value is whatever
-     * the row held just before, in this batch or on the read side.
+     * the row held just before, in this batch or on the read side, under its old key if the
+     * UPDATE changed the key.
      */
     private static Row withUnchangedValuesFilledIn(SourceTable table, Row after, Row previous) {
         if (after.unchangedColumns().isEmpty()) {

@@ -7,27 +7,30 @@ import java.util.Optional;
 /** The source tables whose changes the projections consume. */
 public enum SourceTable {
     AGENT_EVENTS("public", "agent_events", List.of(
-            new Column("event_id", "varchar"),
-            new Column("agent_id", "varchar"),
-            new Column("session_id", "varchar"),
-            new Column("event_type", "varchar"),
-            new Column("payload", "jsonb"),
-            new Column("created_at", "timestamptz"))),
+            new Column("event_id", "varchar", false),
+            new Column("agent_id", "varchar", false),
+            new Column("session_id", "varchar", false),
+            new Column("event_type", "varchar", false),
+            new Column("payload", "jsonb", true),
+            new Column("created_at", "timestamptz", false))),
     AGENT_SESSIONS("public", "agent_sessions", List.of(
-            new Column("session_id", "varchar"),
-            new Column("agent_id", "varchar"),
-            new Column("user_id", "varchar"),
-            new Column("agent_type", "varchar"),
-            new Column("started_at", "timestamptz"),
-            new Column("metadata", "jsonb"))),
+            new Column("session_id", "varchar", false),
+            new Column("agent_id", "varchar", false),
+            new Column("user_id", "varchar", true),
+            new Column("agent_type", "varchar", false),
+            new Column("started_at", "timestamptz", false),
+            new Column("metadata", "jsonb", true))),
     /** The bridge's own heartbeat table: its rows mark how far the stream has been applied. */
     HEARTBEAT("agent_state_bridge", "heartbeat", List.of(
-            new Column("bridge_name", "text"),
-            new Column("beat_at", "timestamptz"),
-            new Column("marker", "bigint")));
+            new Column("bridge_name", "text", false),
+            new Column("beat_at", "timestamptz", false),
+            new Column("marker", "bigint", false)));
 
-    /** A column and the SQL type its text form is cast to on the read side. */
-    public record Column(String name, String sqlType) { }
+    /**
+     * A column, the SQL type its text form is cast to on the read side, and whether it may be
+     * NULL (the read side's tables, and the projections' groups and joins, need the others).
+     */
+    public record Column(String name, String sqlType, boolean nullable) { }
 
     private final String schema;
     private final String name;

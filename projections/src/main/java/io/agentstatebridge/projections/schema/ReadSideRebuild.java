@@ -1,5 +1,6 @@
 package io.agentstatebridge.projections.schema;
 
+import io.agentstatebridge.projections.apply.ApplyLeaseLostException;
 import io.agentstatebridge.projections.apply.ReadSideSchema;
 import io.agentstatebridge.projections.apply.SqlResource;
 
@@ -80,17 +81,30 @@ public final class ReadSideRebuild {
 
     /**
      * Drops whatever an earlier, interrupted rebuild left and creates empty shadow tables shaped
-     * like the live ones.
+     * like the live ones, without their indexes; returns the statements that create those, to run
+     * once the tables are filled (see {@link io.agentstatebridge.projections.apply.ReadSideLoad}).
      */
-    public void prepare() throws SQLException {
+    public List<String> prepare() throws SQLException {
         dropLeftovers();
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             execute(connection, "CREATE SCHEMA " + SHADOW_SCHEMA);
-            for (String statement : statements(connection, "rebuild/shadow_tables.sql", SHADOW_SCHEMA)) {
-                execute(connection, statement);
+            List<String> indexes = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(SqlResource.load("rebuild/shadow_tables.sql"))) {
+                query.setString(1, SHADOW_SCHEMA);
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        int step = rs.getInt(2);
+                        if (step == 2 || step == 3) {
+                            indexes.add(rs.getString(1));
+                        } else {
+                            execute(connection, rs.getString(1));
+                        }
+                    }
+                }
             }
             connection.commit();
+            return indexes;
         }
     }
 
@@ -107,14 +121,16 @@ public final class ReadSideRebuild {
     /**
      * In one transaction: the shadow tables become the live ones, with the live ones' privileges;
      * the heartbeat replica, the rejected rows and {@code bridgeName}'s position become the
-     * rebuild's. False, with nothing changed, when readers held the live tables for longer than
-     * {@code lockTimeout}: call again.
+     * rebuild's. Fenced like a batch: refused when another instance has taken over applying since
+     * the one at {@code leaderEpoch}. False, with nothing changed, when readers held the live tables
+     * for longer than {@code lockTimeout}: call again.
      */
-    public boolean swap(String bridgeName, Duration lockTimeout) throws SQLException {
+    public boolean swap(String bridgeName, long leaderEpoch, Duration lockTimeout) throws SQLException {
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 execute(connection, "SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
+                requireLease(connection, bridgeName, leaderEpoch);
                 requireRebuiltPosition(connection, bridgeName);
                 for (String statement : statements(connection, "rebuild/swap_statements.sql",
                         SHADOW_SCHEMA, RETIRED_SCHEMA, bridgeName)) {
@@ -122,12 +138,24 @@ public final class ReadSideRebuild {
                 }
                 connection.commit();
                 return true;
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 connection.rollback();
-                if ("55P03".equals(e.getSQLState())) { // lock_not_available: a reader holds a table
+                if (e instanceof SQLException sql && "55P03".equals(sql.getSQLState())) { // a reader holds a table
                     return false;
                 }
                 throw e;
+            }
+        }
+    }
+
+    private static void requireLease(Connection connection, String bridgeName, long leaderEpoch) throws SQLException {
+        try (PreparedStatement claim = connection.prepareStatement(SqlResource.load("apply/claim_position.sql"))) {
+            claim.setString(1, bridgeName);
+            try (ResultSet rs = claim.executeQuery()) {
+                long current = rs.next() ? rs.getLong(1) : 0;
+                if (current != leaderEpoch) {
+                    throw new ApplyLeaseLostException(bridgeName, leaderEpoch, current);
+                }
             }
         }
     }

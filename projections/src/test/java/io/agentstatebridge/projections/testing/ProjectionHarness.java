@@ -2,14 +2,20 @@ package io.agentstatebridge.projections.testing;
 
 import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
+import io.agentstatebridge.projections.apply.ReadSideLoad;
 import io.agentstatebridge.projections.change.ChangeBatch;
 import io.agentstatebridge.projections.change.RowChange;
 import io.agentstatebridge.projections.change.SourcePosition;
+import io.agentstatebridge.projections.change.SourceTable;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
 import io.agentstatebridge.projections.verify.ReadSideComparison;
 import io.agentstatebridge.projections.verify.RelationDifference;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyInputStream;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -35,7 +41,7 @@ public final class ProjectionHarness implements AutoCloseable {
         SchemaMigrations.migrateReadSide(targetDataSource);
         sourceConnection = sourceDataSource.getConnection();
         source = new RecordingSource(sourceConnection);
-        applier = new ProjectionApplier(targetDataSource, "test");
+        applier = ProjectionApplier.takeOver(targetDataSource, "test");
     }
 
     public RecordingSource source() {
@@ -56,13 +62,29 @@ public final class ProjectionHarness implements AutoCloseable {
     }
 
     public ApplyResult apply(List<RowChange> changes) throws SQLException {
-        return apply(changes, ChangeBatch.SnapshotPart.NONE);
+        batches++;
+        return applier.apply(new ChangeBatch(changes, new SourcePosition("{\"batch\":" + batches + "}", batches, null)));
     }
 
-    public ApplyResult apply(List<RowChange> changes, ChangeBatch.SnapshotPart snapshotPart) throws SQLException {
-        batches++;
-        return applier.apply(new ChangeBatch(changes, new SourcePosition("{\"batch\":" + batches + "}", batches, null),
-                snapshotPart));
+    /**
+     * Replaces the read side with a copy of the source's tables as they are now, the way the
+     * bridge's snapshot does (binary COPY out of the source, {@link ReadSideLoad} in), at {@code reached}.
+     */
+    public void loadFromSource(SourcePosition reached) throws SQLException {
+        try (ReadSideLoad load = applier.beginLoad(List.of())) {
+            long rows = 0;
+            for (SourceTable table : List.of(SourceTable.AGENT_SESSIONS, SourceTable.AGENT_EVENTS)) {
+                String columns = table.columns().stream().map(c -> c.name() + "::" + c.sqlType())
+                        .collect(Collectors.joining(", "));
+                try (InputStream copy = new PGCopyInputStream(sourceConnection.unwrap(PGConnection.class),
+                        "COPY (SELECT " + columns + " FROM " + table.qualifiedName() + ") TO STDOUT (FORMAT binary)")) {
+                    rows += load.copy(table, copy);
+                } catch (IOException e) {
+                    throw new SQLException(e);
+                }
+            }
+            load.complete(reached, rows);
+        }
     }
 
     /** Fails, naming missing, extra and different keys, unless the read side equals the definitions. */

@@ -30,7 +30,7 @@ WITH groups AS (
     UPDATE public.session_summary s
     SET first_event_at   = g.first_event_at,
         latest_event_at  = g.latest_event_at,
-        session_duration = g.latest_event_at - g.first_event_at
+        session_duration = agent_state_bridge.duration(g.latest_event_at, g.first_event_at)
     FROM groups g
     WHERE s.session_id = g.session_id AND s.agent_id = g.agent_id AND g.first_event_at IS NOT NULL
 )

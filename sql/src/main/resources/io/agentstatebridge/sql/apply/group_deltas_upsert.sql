@@ -11,7 +11,8 @@
            -- A group with retractions only always exists already; the infinities lose LEAST/GREATEST.
            COALESCE(added_first, 'infinity'),
            COALESCE(added_latest, '-infinity'),
-           COALESCE(added_latest - added_first, INTERVAL '0'),
+           CASE WHEN added_first IS NULL THEN INTERVAL '0'
+                ELSE agent_state_bridge.duration(added_latest, added_first) END,
            total_tokens_used
     FROM delta
     ON CONFLICT (session_id, agent_id) DO UPDATE SET
@@ -22,8 +23,8 @@
         errors            = s.errors + EXCLUDED.errors,
         first_event_at    = LEAST(s.first_event_at, EXCLUDED.first_event_at),
         latest_event_at   = GREATEST(s.latest_event_at, EXCLUDED.latest_event_at),
-        session_duration  = GREATEST(s.latest_event_at, EXCLUDED.latest_event_at)
-                            - LEAST(s.first_event_at, EXCLUDED.first_event_at),
+        session_duration  = agent_state_bridge.duration(GREATEST(s.latest_event_at, EXCLUDED.latest_event_at),
+                                                        LEAST(s.first_event_at, EXCLUDED.first_event_at)),
         total_tokens_used = s.total_tokens_used + EXCLUDED.total_tokens_used
 )
 INSERT INTO public.agent_task_progress AS p (

@@ -2,7 +2,7 @@
 -- shadow tables; move the live ones out to the retired schema and the shadow ones in (indexes,
 -- constraints and statistics travel with their tables); give the new tables the privileges the
 -- old ones granted; replace the heartbeat replica, the rejected rows and the bridge's position
--- with the rebuild's. Readers see either the old tables or the new ones, never a mix.
+-- with the rebuild's (its leader epoch stays). Readers see either the old tables or the new ones, never a mix.
 -- Bookkeeping tables are copied, not moved: views and functions refer to them.
 -- Parameters: shadow schema, retired schema, bridge name.
 WITH read_side (name, ord) AS (
@@ -42,10 +42,12 @@ WITH read_side (name, ord) AS (
     SELECT 6, 4, '', format('INSERT INTO agent_state_bridge.rejected_rows SELECT * FROM %I.rejected_rows', a.shadow)
     FROM args a
     UNION ALL
-    SELECT 7, 1, '', format('DELETE FROM agent_state_bridge.source_position WHERE bridge_name = %L', a.bridge) FROM args a
-    UNION ALL
-    SELECT 7, 2, '', format('INSERT INTO agent_state_bridge.source_position SELECT * FROM %I.source_position '
-                            'WHERE bridge_name = %L', a.shadow, a.bridge)
+    -- The live position row keeps its leader epoch: the instance that took over applying goes on.
+    SELECT 7, 1, '', format('UPDATE agent_state_bridge.source_position p SET source_offset = s.source_offset, '
+                            'lsn = s.lsn, source_committed_at = s.source_committed_at, applied_at = s.applied_at, '
+                            'batches_applied = s.batches_applied, changes_applied = s.changes_applied, '
+                            'visible_lsn = s.visible_lsn FROM %I.source_position s '
+                            'WHERE p.bridge_name = s.bridge_name AND s.bridge_name = %L', a.shadow, a.bridge)
     FROM args a
 )
 SELECT statement FROM statements ORDER BY step, ord, detail

@@ -1,4 +1,4 @@
-package io.agentstatebridge.bridge.engine;
+package io.agentstatebridge.bridge.source;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -9,7 +9,7 @@ import java.util.Set;
  * connections, server restarts, serialization failures and deadlocks pass; constraint violations,
  * missing tables and bad data do not, because retrying them would only repeat the failure.
  */
-final class TransientFailures {
+public final class TransientFailures {
     private static final Set<String> RETRYABLE_STATES = Set.of(
             "40001", // serialization_failure
             "40P01", // deadlock_detected
@@ -23,7 +23,7 @@ final class TransientFailures {
     private TransientFailures() {
     }
 
-    static boolean isTransient(Throwable failure) {
+    public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             // The pool's "no connection within the timeout" carries the SQLSTATE of the last
             // failed attempt, if there was one; it is a connection problem either way.
