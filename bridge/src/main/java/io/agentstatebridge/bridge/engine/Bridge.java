@@ -171,11 +171,11 @@ public final class Bridge implements AutoCloseable {
     }
 
     /** One run of the connector; a new one resumes from the stored position. */
-    private DebeziumEngine<RecordChangeEvent<SourceRecord>> newEngine(ProjectionApplier applier, AppliedOffset applied,
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> newEngine(BatchHandler handler,
                                                                        AtomicReference<EngineOutcome> outcome) {
         return DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(ConnectorProperties.of(settings))
-                .notifying(new BatchHandler(applier, applied, stats, this::isRunning, 8 * settings.maxBatchSize()))
+                .notifying(handler)
                 .using((success, message, error) -> outcome.set(new EngineOutcome(success, message, error)))
                 .build();
     }
@@ -211,15 +211,22 @@ public final class Bridge implements AutoCloseable {
             Duration pause = RESTART_INITIAL;
             while (true) {
                 AtomicReference<EngineOutcome> ended = new AtomicReference<>();
+                BatchHandler handler;
                 synchronized (streamStart) {
                     if (state.get() != State.RUNNING) {
                         outcome = new EngineOutcome(true, "stopped before streaming began", null);
                         break;
                     }
-                    engine = newEngine(applier, applied, ended);
+                    handler = new BatchHandler(applier, applied, stats, this::isRunning, settings.maxBatchSize(),
+                            ConnectorProperties.DELIVERY_SIZE);
+                    engine = newEngine(handler, ended);
                     streaming = true;
                 }
-                engine.run();
+                try {
+                    engine.run();
+                } finally {
+                    handler.close(); // a large transaction left half written is rolled back
+                }
                 synchronized (streamStart) {
                     streaming = false;
                 }
