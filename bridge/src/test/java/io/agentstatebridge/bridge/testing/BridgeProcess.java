@@ -40,9 +40,18 @@ public final class BridgeProcess implements AutoCloseable {
 
     /** Runs another jar than the bridge's, the same way: the tools' jar. */
     public static BridgeProcess start(Path jar, String logName, String... arguments) throws IOException {
+        return start(jar, List.of("-Xmx512m"), logName, arguments);
+    }
+
+    /** Runs the bridge's jar in a JVM with {@code jvmOptions}, e.g. a heap too small to hold much. */
+    public static BridgeProcess start(List<String> jvmOptions, String logName, String... arguments) throws IOException {
+        return start(jar(), jvmOptions, logName, arguments);
+    }
+
+    private static BridgeProcess start(Path jar, List<String> jvmOptions, String logName, String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(arguments));
@@ -76,6 +85,16 @@ public final class BridgeProcess implements AutoCloseable {
             throw new AssertionError("process did not finish within " + timeout + "; see " + log);
         }
         return process.exitValue();
+    }
+
+    /** The process's peak resident set so far (VmHWM), in bytes. */
+    public long peakResidentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmHWM for process " + process.pid());
     }
 
     public long pid() {
