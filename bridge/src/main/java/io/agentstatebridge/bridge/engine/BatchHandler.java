@@ -30,7 +30,8 @@ import java.util.function.BooleanSupplier;
  * read-side transaction covers many source transactions, so the work per session group and per
  * agent is paid once per batch rather than once per event.
  *
- * <p>A source transaction larger than {@code maxBatchSize} is written in parts into one open
+ * <p>Batches are limited in memory too ({@link #MAX_BATCH_BYTES}). A source transaction larger than a
+ * batch is written in parts into one open
  * read-side transaction and committed when its end arrives: it becomes visible in one step however
  * large it is, and memory holds one part. If that transaction cannot finish (the read side goes
  * away in the middle), what it wrote is rolled back and the connector is made to start again from
@@ -56,6 +57,12 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private static final Duration INITIAL_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration FINISH_WAIT = Duration.ofSeconds(30);
+    /**
+     * Most memory a batch (or a part of a large transaction) takes, whatever --max-batch-size says:
+     * with large payloads, fewer changes make a batch. Three batches may be in memory at once (one
+     * applied, one waiting, one gathered), next to the connector's queue.
+     */
+    static final long MAX_BATCH_BYTES = 16L << 20;
 
     private final ProjectionApplier applier;
     private final ChangeRecordMapper mapper = new ChangeRecordMapper();
@@ -66,10 +73,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final int deliverySize;
 
     /** Changes of complete source transactions not applied yet, and the record whose position they reach. */
-    private final List<RowChange> pending = new ArrayList<>();
+    private final ChangeBuffer pending = new ChangeBuffer();
     private SourceRecord pendingEnd;
     /** The source transaction whose END has not arrived yet. */
-    private final List<RowChange> open = new ArrayList<>();
+    private final ChangeBuffer open = new ChangeBuffer();
     private boolean inTransaction;
     private SourceRecord keyChangeStart;
     /** The commit position of the last transaction held or applied: anything at or before it is a resend. */
@@ -107,7 +114,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 take(event.record());
             }
             boolean drained = records.size() < deliverySize;
-            if (streaming == null && pendingEnd != null && (drained || pending.size() >= maxBatchSize)) {
+            if (streaming == null && pendingEnd != null && (drained || full(pending))) {
                 applyPending();
             }
             for (RecordChangeEvent<SourceRecord> event : records) {
@@ -160,8 +167,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 if (streaming != null) {
                     finishStreaming(mapper.position(record));
                 } else {
-                    pending.addAll(open);
-                    open.clear();
+                    pending.takeAll(open);
                     pendingEnd = record;
                 }
             }
@@ -177,11 +183,16 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                         pendingEnd = record; // a heartbeat, or a change outside any transaction
                     }
                 }
-                if (inTransaction && open.size() >= maxBatchSize) {
+                if (inTransaction && full(open)) {
                     streamOpenTransaction();
                 }
             }
         }
+    }
+
+    /** A batch reaches its limit in changes or in memory. */
+    private boolean full(ChangeBuffer changes) {
+        return changes.size() >= maxBatchSize || changes.bytes() >= MAX_BATCH_BYTES;
     }
 
     private void add(RowChange change) {
@@ -195,14 +206,14 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private void streamOpenTransaction() throws InterruptedException {
         try {
             if (streaming == null) {
-                LOG.info("a source transaction exceeds {} changes; writing it in parts into one read-side transaction, "
-                        + "visible when it commits", maxBatchSize);
+                LOG.info("a source transaction exceeds a batch ({} changes or {} MB); writing it in parts into one read-side "
+                        + "transaction, visible when it commits", maxBatchSize, MAX_BATCH_BYTES >> 20);
                 worker.awaitIdle(); // commits stay in source order
                 streaming = applier.begin(false); // its parts cannot be applied again if a new key were taken
-                streaming.apply(pending);
+                streaming.apply(pending.changes());
                 pending.clear();
             }
-            streaming.apply(open);
+            streaming.apply(open.changes());
             open.clear();
         } catch (SQLException | RuntimeException e) {
             throw interrupted(e);
@@ -211,7 +222,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void finishStreaming(SourcePosition position) throws InterruptedException {
         try {
-            streaming.apply(open);
+            streaming.apply(open.changes());
             open.clear();
             ApplyResult result = streaming.commit(position);
             streaming.close();
@@ -251,8 +262,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void applyPending() throws InterruptedException {
         SourcePosition position = mapper.position(pendingEnd); // serialised once per batch, not per transaction
-        worker.submit(new ArrayList<>(pending), position);
-        pending.clear();
+        worker.submit(pending.drain(), position);
         pendingEnd = null;
     }
 
