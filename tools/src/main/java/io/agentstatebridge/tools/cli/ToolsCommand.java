@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The entry point of the tools' jar: what runs around the bridge (the demo, the benchmark, the soak, a
- * simulated fleet), kept out of the jar a deployment runs. Exit statuses and the check of BRIDGE_*
- * variables are the bridge's own.
+ * simulated fleet), kept out of the jar a deployment runs. Exit statuses, settings and the check of
+ * the environment are the bridge's own.
  */
 @Command(name = "agent-state-bridge-tools",
         mixinStandardHelpOptions = true,
