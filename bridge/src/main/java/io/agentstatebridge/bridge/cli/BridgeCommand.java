@@ -12,6 +12,8 @@ import java.util.List;
 
 /** The single entry point of the jar. */
 @Command(name = "agent-state-bridge",
+        // Inherited: every command answers --help and --version.
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = BridgeCommand.Version.class,
         description = "Streams the agent event log out of PostgreSQL and keeps exact read-side projections of it.",

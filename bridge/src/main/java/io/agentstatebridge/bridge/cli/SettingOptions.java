@@ -19,6 +19,9 @@ import java.util.Set;
  * reported at once rather than the first picocli meets.
  */
 public final class SettingOptions implements CommandLine.IModelTransformer {
+    /** Picocli's usage width, which the footer, unlike the option list, does not wrap to by itself. */
+    private static final int FOOTER_WIDTH = 80;
+
     @Override
     public CommandSpec transform(CommandSpec spec) {
         if (!(spec.userObject() instanceof ConfiguredCommand command)) {
@@ -29,7 +32,8 @@ public final class SettingOptions implements CommandLine.IModelTransformer {
         List<String> environmentOnly = new ArrayList<>();
         for (Setting<?> setting : settings) {
             if (setting.option() == null) {
-                environmentOnly.add(String.format("  %s%n      %s", setting.variable(), help(setting)));
+                environmentOnly.add("  " + setting.variable());
+                environmentOnly.addAll(wrap(help(setting), "      ", FOOTER_WIDTH));
                 continue;
             }
             spec.addOption(OptionSpec.builder(setting.option())
@@ -46,6 +50,21 @@ public final class SettingOptions implements CommandLine.IModelTransformer {
             spec.usageMessage().footer(footer.toArray(String[]::new));
         }
         return spec;
+    }
+
+    /** Lines of at most {@code width} characters, each starting with {@code indent}. */
+    static List<String> wrap(String text, String indent, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line = new StringBuilder(indent);
+            }
+            line.append(line.length() > indent.length() ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     /** The description, where else it may be given, and its default. */

@@ -17,8 +17,8 @@ public final class Settings {
     public static final String ENV_PREFIX = "AGENT_STATE_BRIDGE_";
 
     public static final Setting<DatabaseUrl> SOURCE_URL = Setting.of("--source-url", "SOURCE_URL", SettingType.DATABASE_URL,
-            null, "URL", "JDBC URL of the write side, where agents insert events; give the password separately "
-                    + "(below) or in the PostgreSQL password file rather than in the URL.").asRequired();
+            null, "URL", "JDBC URL of the write side, where agents insert events. Give its password by "
+                    + "--source-password-file or in the PostgreSQL password file rather than in the URL.").asRequired();
     public static final Setting<Secret> SOURCE_PASSWORD = Setting.password("--source-password-file", "SOURCE_PASSWORD",
             "Password of the source URL's user: a file whose first line is the password, or the password itself in the "
                     + "variable. Without one, and without password= in the URL, the driver looks it up in the PostgreSQL "

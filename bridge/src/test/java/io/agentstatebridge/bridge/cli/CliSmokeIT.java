@@ -104,7 +104,7 @@ class CliSmokeIT {
         Result result = bridge(Map.of(), "run", "--max-batch", "10");
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
-        assertThat(result.output()).contains("Unknown option: '--max-batch'");
+        assertThat(result.output()).contains("Unknown options: '--max-batch'").contains("Possible solutions: --max-batch-size");
     }
 
     @Test

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
  * the environment are the bridge's own.
  */
 @Command(name = "agent-state-bridge-tools",
+        // Inherited: every command answers --help and --version.
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = BridgeCommand.Version.class,
         description = "The demo, the benchmark, the soak and a simulated agent fleet for agent-state-bridge. "
