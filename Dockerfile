@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The bridge as an image: `docker build -t agent-state-bridge .` then
-# `docker run agent-state-bridge run|migrate|verify|status|resnapshot ...`, configured with AGENT_STATE_BRIDGE_* variables.
+# `docker run agent-state-bridge run|migrate|verify|status|resnapshot ...`, configured with AGENT_STATE_BRIDGE_*
+# variables (README.md lists them; docs/deployment.md shows how to give passwords).
 # The tools (loadgen, demo, bench, soak) are an image of their own, the `tools` stage:
 # `docker build --target tools -t agent-state-bridge-tools .`; nothing of them is in the bridge's image.
 # docker-compose.yml uses both; the tests in bridge/src/test/java/io/agentstatebridge/bridge/deploy/ and
