@@ -15,7 +15,8 @@ import java.sql.SQLException;
 import java.util.List;
 
 @Command(name = "status", modelTransformer = SettingOptions.class,
-        description = "Show a bridge's status from the read side: state, lag, throughput, slot health. Exit 0 when healthy (streaming, reporting, lag within --max-lag-seconds), 1 otherwise.")
+        description = "Show a bridge's status from the read side: state, lag, throughput, slot health. Exit 0 when healthy "
+                + "(streaming, reporting, lag within --max-lag-seconds), 1 otherwise.")
 final class StatusCommand extends ConfiguredCommand {
     private static final String QUERY = "SELECT s.state, l.lag_seconds, s.events_applied_total, s.events_per_second, "
             + "s.batches_applied_total, s.rejected_rows_total, s.slot_name, s.slot_active, s.slot_retained_wal_bytes, "
@@ -28,6 +29,8 @@ final class StatusCommand extends ConfiguredCommand {
     /** A bridge reports every second; silence longer than this means it is not running. */
     private static final double STALE_AFTER_SECONDS = 15;
 
+    private String name;
+
     @Override
     public List<Setting<?>> settings() {
         return List.of(Settings.TARGET_URL, Settings.TARGET_PASSWORD, Settings.NAME, Settings.STATUS_MAX_LAG_SECONDS);
@@ -36,7 +39,7 @@ final class StatusCommand extends ConfiguredCommand {
     @Override
     protected int run(SettingValues values) throws SQLException {
         DatabaseUrl target = values.get(Settings.TARGET_URL);
-        String name = values.get(Settings.NAME);
+        name = values.get(Settings.NAME);
         double maxLagSeconds = values.get(Settings.STATUS_MAX_LAG_SECONDS);
         PrintWriter out = spec().commandLine().getOut();
         try (Connection connection = DatabaseConnections.open(target, "target");
@@ -67,7 +70,7 @@ final class StatusCommand extends ConfiguredCommand {
                 if (rs.getString(13) != null) {
                     out.printf("last error            %s%n", rs.getString(13));
                 }
-                printInstances(connection, name, out);
+                printInstances(connection, out);
                 boolean healthy = "STREAMING".equals(state) && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
                 out.println(healthy ? "healthy" : "NOT healthy");
                 return healthy ? 0 : 1;
@@ -79,7 +82,7 @@ final class StatusCommand extends ConfiguredCommand {
      * Active and standby instances, and the stale rows of those that stopped reporting. A role
      * that may read the status but not the instances still gets its answer, without them.
      */
-    private static void printInstances(Connection connection, String name, PrintWriter out) {
+    private void printInstances(Connection connection, PrintWriter out) {
         try (PreparedStatement query = connection.prepareStatement(INSTANCES)) {
             query.setString(1, name);
             try (ResultSet rs = query.executeQuery()) {
