@@ -2,6 +2,10 @@ package io.agentstatebridge.bridge.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.SettingValues;
+import io.agentstatebridge.bridge.config.Settings;
+import io.agentstatebridge.bridge.config.SettingsResolver;
 import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 
@@ -84,17 +88,32 @@ public final class Deployment {
         return Integer.parseInt(compose.environment(bridgeService()).getOrDefault(variable, cli.fallbackDefault("run", "--http-port")));
     }
 
-    DatabaseUrl databaseUrl(String service, String variable) {
-        String url = compose.environment(service).get(variable);
-        assertThat(url).as("%s of service '%s'", variable, service).isNotNull();
-        return DatabaseUrl.parse(url, service + "'s " + variable);
+    /**
+     * The database a service's environment names, with its password, as the bridge resolves it (and
+     * everything else in that environment checked the bridge's way).
+     */
+    DatabaseUrl databaseUrl(String service, Setting<DatabaseUrl> url) {
+        assertThat(compose.environment(service)).as("%s of service '%s'", url.variable(), service).containsKey(url.variable());
+        return databaseSettings(service).get(url);
+    }
+
+    /** The database URLs and passwords a service's environment gives, resolved as the bridge resolves them. */
+    SettingValues databaseSettings(String service) {
+        Map<String, String> environment = compose.environment(service);
+        List<Setting<?>> settings = new ArrayList<>();
+        for (Setting<DatabaseUrl> url : List.of(Settings.SOURCE_URL, Settings.TARGET_URL)) {
+            if (environment.containsKey(url.variable())) {
+                settings.addAll(List.of(url, Settings.passwordOf(url)));
+            }
+        }
+        return SettingsResolver.resolve(settings, Map.of(), environment);
     }
 
     /** The compose services a bridge service's database URLs point at. */
     List<String> bundledDatabasesOf(String service) {
         Map<String, String> environment = compose.environment(service);
-        return Stream.of("BRIDGE_SOURCE_URL", "BRIDGE_TARGET_URL").filter(environment::containsKey)
-                .map(variable -> databaseUrl(service, variable).host()).filter(compose.serviceNames()::contains).toList();
+        return Stream.of(Settings.SOURCE_URL, Settings.TARGET_URL).filter(url -> environment.containsKey(url.variable()))
+                .map(url -> databaseUrl(service, url).host()).filter(compose.serviceNames()::contains).toList();
     }
 
     /** The bridge's image's HEALTHCHECK arguments, unless it has none or turns it off. */

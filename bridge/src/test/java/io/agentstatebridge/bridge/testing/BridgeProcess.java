@@ -1,10 +1,13 @@
 package io.agentstatebridge.bridge.testing;
 
+import io.agentstatebridge.bridge.config.EnvironmentVariables;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,15 +43,25 @@ public final class BridgeProcess implements AutoCloseable {
 
     /** Runs another jar than the bridge's, the same way: the tools' jar. */
     public static BridgeProcess start(Path jar, String logName, String... arguments) throws IOException {
-        return start(jar, List.of("-Xmx512m"), logName, arguments);
+        return start(Map.of(), jar, List.of("-Xmx512m"), logName, arguments);
+    }
+
+    /**
+     * Runs {@code jar} with {@code environment} as the only variables concerning the bridge: whatever the
+     * test's own environment holds under the bridge's prefix (or its former one) is left out.
+     */
+    public static BridgeProcess start(Map<String, String> environment, Path jar, String logName, String... arguments)
+            throws IOException {
+        return start(environment, jar, List.of("-Xmx512m"), logName, arguments);
     }
 
     /** Runs the bridge's jar in a JVM with {@code jvmOptions}, e.g. a heap too small to hold much. */
     public static BridgeProcess start(List<String> jvmOptions, String logName, String... arguments) throws IOException {
-        return start(jar(), jvmOptions, logName, arguments);
+        return start(Map.of(), jar(), jvmOptions, logName, arguments);
     }
 
-    private static BridgeProcess start(Path jar, List<String> jvmOptions, String logName, String... arguments) throws IOException {
+    private static BridgeProcess start(Map<String, String> environment, Path jar, List<String> jvmOptions, String logName,
+                                       String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
@@ -58,7 +71,8 @@ public final class BridgeProcess implements AutoCloseable {
         Path log = Path.of("target", logName + ".log").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
+        builder.environment().keySet().removeIf(EnvironmentVariables::concernsTheBridge);
+        builder.environment().putAll(environment);
         return new BridgeProcess(builder.start(), log);
     }
 
@@ -99,6 +113,11 @@ public final class BridgeProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** The process's command line as every local user sees it (ps, /proc/PID/cmdline). */
+    public String commandLine() throws IOException {
+        return Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline")).replace('\0', ' ');
     }
 
     public boolean isAlive() {

@@ -52,8 +52,7 @@ public final class Demo {
                     + "  python3 examples/python/agent_loop.py --source postgresql://postgres@localhost:%1$d/agents "
                     + "--target postgresql://postgres@localhost:%1$d/agents_read%n", postgres.port());
 
-            BridgeSettings bridgeSettings = new BridgeSettings(source, target, "agent_state_bridge",
-                    "agent_state_bridge", "agent_state_bridge", 2048,
+            BridgeSettings bridgeSettings = BridgeSettings.withDefaults(source, target,
                     BridgeSettings.Observability.HTTP_OFF.withHttpPort(settings.httpPort()));
             try (Bridge bridge = new Bridge(bridgeSettings);
                  LoadGenerator fleet = new LoadGenerator(source.jdbcUrl(), new LoadGenerator.LoadSettings(
