@@ -37,7 +37,7 @@ public final class Settings {
             "agent_state_bridge", "NAME", "Publication on the source, created if missing, limited to the bridge's tables.");
     public static final Setting<Integer> MAX_BATCH_SIZE = Setting.of("--max-batch-size", "MAX_BATCH_SIZE",
             SettingType.integer(1, 100_000), "20000", "CHANGES", "Most changes applied per read-side transaction while catching up "
-                    + "(fewer once they hold 16 MB); a larger source transaction is applied whole, written in parts of this size.");
+                    + "(fewer once they hold 12 MB); a larger source transaction is applied whole, written in parts of this size.");
 
     public static final Setting<Integer> HTTP_PORT = Setting.of("--http-port", "HTTP_PORT", SettingType.integer(0, 65_535),
             "9187", "PORT", "Port of the status page, /metrics and /health; 0 turns HTTP off.");

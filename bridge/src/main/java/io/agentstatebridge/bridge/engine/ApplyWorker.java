@@ -4,7 +4,7 @@ import io.agentstatebridge.projections.change.RowChange;
 import io.agentstatebridge.projections.change.SourcePosition;
 
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Applies batches on a thread of its own, one at a time and in the order handed over, so that the
  * engine's thread converts the next batch while the read side commits this one: the read side's
- * work and the bridge's overlap instead of taking turns. At most one batch waits while another is
- * applied; handing over a third blocks, which bounds memory and lets the connector's queue fill up.
+ * work and the bridge's overlap instead of taking turns. A batch is handed over only when the
+ * previous one is done, so at most two are in memory (one applied, one gathered); the engine's
+ * thread waits meanwhile, and the connector's queue fills up.
  *
  * <p>A batch that fails for good ends the worker: the failure is rethrown to the engine's thread
  * at its next hand-over or check, and nothing after it is applied.
@@ -30,7 +31,7 @@ final class ApplyWorker implements AutoCloseable {
 
     private static final Batch STOP = new Batch(List.of(), null);
 
-    private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(1);
+    private final BlockingQueue<Batch> queue = new SynchronousQueue<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Object idle = new Object();
     private final Thread thread;
@@ -42,7 +43,7 @@ final class ApplyWorker implements AutoCloseable {
         thread.start();
     }
 
-    /** Hands a batch over; blocks while one batch is being applied and another waits. */
+    /** Hands a batch over; blocks while the previous one is being applied. */
     void submit(List<RowChange> changes, SourcePosition position) throws InterruptedException {
         rethrowFailure();
         synchronized (idle) {

@@ -59,10 +59,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private static final Duration FINISH_WAIT = Duration.ofSeconds(30);
     /**
      * Most memory a batch (or a part of a large transaction) takes, whatever --max-batch-size says:
-     * with large payloads, fewer changes make a batch. Three batches may be in memory at once (one
-     * applied, one waiting, one gathered), next to the connector's queue.
+     * with large payloads, fewer changes make a batch. Two batches may be in memory at once (one
+     * applied, one gathered), next to the connector's queue.
      */
-    static final long MAX_BATCH_BYTES = 16L << 20;
+    static final long MAX_BATCH_BYTES = 12L << 20;
 
     private final ProjectionApplier applier;
     private final ChangeRecordMapper mapper = new ChangeRecordMapper();

@@ -78,8 +78,8 @@ final class ConnectorProperties {
         // into read-side transactions of up to --max-batch-size changes, and applies at once when a
         // delivery comes short (the connector has nothing more queued). The queue bounds memory.
         p.setProperty("max.batch.size", Integer.toString(DELIVERY_SIZE));
-        p.setProperty("max.queue.size", Integer.toString(8 * DELIVERY_SIZE));
-        p.setProperty("max.queue.size.in.bytes", Long.toString(32L << 20)); // large payloads: fewer records queued
+        p.setProperty("max.queue.size", Integer.toString(4 * DELIVERY_SIZE));
+        p.setProperty("max.queue.size.in.bytes", Long.toString(16L << 20)); // large payloads: fewer records queued
         p.setProperty("poll.interval.ms", "50");
 
         // A heartbeat written through the stream keeps the slot moving when agents are idle, and
