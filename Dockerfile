@@ -39,6 +39,8 @@ FROM eclipse-temurin:17-jre AS bridge
 RUN groupadd --system bridge && useradd --system --gid bridge --home-dir /app --no-create-home bridge
 WORKDIR /app
 COPY --from=build /src/bridge/target/agent-state-bridge.jar /app/agent-state-bridge.jar
+# The launcher the README runs too: one place for the JVM's settings.
+COPY bin/agent-state-bridge /app/agent-state-bridge
 USER bridge
 # Inside a container the status page, /metrics and /health must be reachable from other containers.
 ENV AGENT_STATE_BRIDGE_HTTP_BIND=0.0.0.0
@@ -47,7 +49,8 @@ EXPOSE 9187
 # reason to call the container unhealthy. The snapshot of a large source may take a while: hence the start period.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS -o /dev/null "http://127.0.0.1:${AGENT_STATE_BRIDGE_HTTP_PORT:-9187}/health/live" || exit 1
-# The heap follows the container's memory limit, leaving half of it to the connector's classes, threads and buffers;
-# running out of memory ends the process so that it is restarted rather than left limping.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/agent-state-bridge.jar"]
+# The launcher gives the JVM a heap that holds what the bridge keeps in memory at most (the process stays under about
+# 384 MB resident, whatever the backlog or the container's limit) and ends it on running out of memory, so that it
+# is restarted rather than left limping. It execs java: the JVM is PID 1 and receives the stop signal itself.
+ENTRYPOINT ["/app/agent-state-bridge"]
 CMD ["run"]

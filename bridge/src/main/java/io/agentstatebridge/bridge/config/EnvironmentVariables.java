@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * every pod of a namespace with a Service named bridge) and is none of the bridge's business.
  */
 public final class EnvironmentVariables {
-    public static final Set<String> KNOWN = Collections.unmodifiableSet(new TreeSet<>(Settings.ALL.stream()
-            .flatMap(setting -> setting.variables().stream()).toList()));
+    public static final Set<String> KNOWN = Collections.unmodifiableSet(new TreeSet<>(Stream.concat(Settings.ALL.stream()
+            .flatMap(setting -> setting.variables().stream()), Settings.LAUNCHER_VARIABLES.stream()).toList()));
 
     /** The variables the bridge read before they took the prefix {@value Settings#ENV_PREFIX}: former name to new name. */
     public static final Map<String, String> FORMER = Collections.unmodifiableMap(Stream.of("SOURCE_URL", "TARGET_URL", "NAME",

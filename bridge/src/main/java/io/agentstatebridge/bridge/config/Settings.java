@@ -91,6 +91,12 @@ public final class Settings {
             CREATE_ROLES, WRITER_ROLE, BRIDGE_ROLE, READER_ROLE, WRITER_ROLE_PASSWORD, BRIDGE_ROLE_PASSWORD,
             READER_ROLE_PASSWORD));
 
+    /**
+     * Variables under the prefix that the launcher script (bin/agent-state-bridge) reads, not the
+     * bridge: the JVM's options and where the jar is. Known, so that setting them is no typo.
+     */
+    public static final List<String> LAUNCHER_VARIABLES = List.of(ENV_PREFIX + "JAVA_OPTIONS", ENV_PREFIX + "JAR");
+
     private Settings() {
     }
 

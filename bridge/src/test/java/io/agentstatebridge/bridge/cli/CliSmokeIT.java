@@ -113,8 +113,8 @@ class CliSmokeIT {
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output().replaceAll("\\s+", " "))
-                .contains("--max-batch-size=CHANGES Most changes applied per read-side transaction. "
-                        + "Env: AGENT_STATE_BRIDGE_MAX_BATCH_SIZE. Default: 2048.")
+                .contains("--max-batch-size=CHANGES Most changes applied per read-side transaction while catching up")
+                .contains("Env: AGENT_STATE_BRIDGE_MAX_BATCH_SIZE. Default: 20000.")
                 .contains("--source-password-file=FILE")
                 .contains("AGENT_STATE_BRIDGE_LOG_LEVEL");
     }
@@ -163,6 +163,26 @@ class CliSmokeIT {
         }
     }
 
+    /**
+     * The launcher the README and the image run: it finds the jar in bridge/target, gives the JVM
+     * the heap the bridge is measured with, and the launcher's own variables are no typo to the bridge.
+     */
+    @Test
+    void launcherRunsTheJarWithItsBoundedHeap() throws IOException {
+        Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("bin").resolve("agent-state-bridge");
+        Result help = run(List.of(launcher.toString(), "--help"), Map.of());
+        assertThat(help.exitCode()).as(help.output()).isZero();
+        assertThat(help.output()).contains("resnapshot");
+
+        Result settings = run(List.of(launcher.toString(), "--version"),
+                Map.of("AGENT_STATE_BRIDGE_JAVA_OPTIONS", "-Xmx192m -XshowSettings:vm", "AGENT_STATE_BRIDGE_JAR", JAR.toString()));
+        assertThat(settings.exitCode()).as(settings.output()).isZero();
+        assertThat(settings.output()).contains("Max. Heap Size: 192.00M").contains("agent-state-bridge");
+        assertThat(Files.readAllLines(launcher).stream()
+                .filter(line -> line.startsWith("exec java"))).singleElement().asString()
+                .as("the launcher's default JVM settings").contains("-Xmx192m").contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
     private record Result(int exitCode, String output) {
     }
 
@@ -172,6 +192,10 @@ class CliSmokeIT {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
+        return run(command, environment);
+    }
+
+    private static Result run(List<String> command, Map<String, String> environment) {
         try {
             Path output = Files.createTempFile("agent-state-bridge-cli", ".log");
             try {

@@ -180,18 +180,33 @@ public final class Deployment {
         return datasources.get(0).path("uid").asText();
     }
 
+    /** The launcher script, in the repository, and the variable naming the jar it runs. */
+    static final String LAUNCHER = "bin/agent-state-bridge";
+    static final String LAUNCHER_JAR = "AGENT_STATE_BRIDGE_JAR";
+
     /**
-     * Asserts that {@code runtime} runs, with an exec-form `java ... -jar` ENTRYPOINT, the shaded jar {@code module}
-     * builds, copied from the stage where Maven builds it with tests skipped.
+     * Asserts that {@code runtime} runs, with an exec-form ENTRYPOINT, the shaded jar {@code module} builds, copied
+     * from the stage where Maven builds it with tests skipped: either `java ... -jar JAR`, or the launcher script
+     * {@value #LAUNCHER} (copied from the repository) with the jar named by {@value #LAUNCHER_JAR}.
      */
     public void assertRunsJarBuiltBy(Dockerfile.Stage runtime, String module) {
         String stage = "stage " + (runtime.name() == null ? "(last)" : runtime.name());
         List<String> entrypoint = runtime.last("ENTRYPOINT").flatMap(Dockerfile.Instruction::execForm)
                 .orElseThrow(() -> new AssertionError(Dockerfile.PATH + " " + stage
-                        + " needs an exec-form ENTRYPOINT [\"java\", ..., \"-jar\", ...]"));
+                        + " needs an exec-form ENTRYPOINT [\"java\", ..., \"-jar\", ...] or [\"<launcher>\"]"));
+        String runJar;
         int jarFlag = entrypoint.indexOf("-jar");
-        assertThat(jarFlag).as("ENTRYPOINT %s runs a jar", entrypoint).isNotNegative().isLessThan(entrypoint.size() - 1);
-        String runJar = entrypoint.get(jarFlag + 1);
+        if (jarFlag >= 0) {
+            assertThat(jarFlag).as("ENTRYPOINT %s runs a jar", entrypoint).isLessThan(entrypoint.size() - 1);
+            runJar = entrypoint.get(jarFlag + 1);
+        } else {
+            assertThat(runtime.all("COPY").stream().map(c -> c.arguments().split("\\s+"))
+                    .anyMatch(a -> a[0].equals(LAUNCHER) && a[a.length - 1].equals(entrypoint.get(0))))
+                    .as("%s %s: ENTRYPOINT %s is the launcher script, COPY %s to it", Dockerfile.PATH, stage, entrypoint,
+                            LAUNCHER).isTrue();
+            String launcherDirectory = entrypoint.get(0).replaceAll("/[^/]*$", "/");
+            runJar = runtime.environment().getOrDefault(LAUNCHER_JAR, launcherDirectory + "agent-state-bridge.jar");
+        }
 
         Optional<String[]> copy = runtime.all("COPY").stream().map(c -> c.arguments().split("\\s+"))
                 .filter(a -> a[0].startsWith("--from=") && a[a.length - 1].equals(runJar)).findFirst();
