@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.cli;
 import ch.qos.logback.classic.LoggerContext;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
         try (ProgressLog progress = new ProgressLog(running)) {
             running.awaitTermination();
         }
-        if (running.state() == Bridge.State.FAILED && !stopRequested.get()) {
+        if (running.state() == BridgeState.FAILED && !stopRequested.get()) {
             if (running.failure() instanceof SlotLostException) {
                 return BridgeCommand.EXIT_SLOT_LOST; // the bridge has said why and what to do, in one line
             }
@@ -50,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static int exitStatus(Bridge bridge) {
-        if (bridge.state() != Bridge.State.FAILED) {
+        if (bridge.state() != BridgeState.FAILED) {
             return 0;
         }
         return bridge.failure() instanceof SlotLostException ? BridgeCommand.EXIT_SLOT_LOST : 1;

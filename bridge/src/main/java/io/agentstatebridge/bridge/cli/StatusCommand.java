@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.cli;
 
 import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,7 +75,8 @@ final class StatusCommand implements Callable<Integer> {
                     out.printf("last error            %s%n", rs.getString(13));
                 }
                 printInstances(connection, out);
-                boolean healthy = "STREAMING".equals(state) && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
+                boolean healthy = BridgeState.named(state).orElse(null) == BridgeState.STREAMING
+                        && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
                 out.println(healthy ? "healthy" : "NOT healthy");
                 return healthy ? 0 : 1;
             }

@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.config;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
 import io.agentstatebridge.loadgen.LoadGenerator;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
@@ -101,7 +102,7 @@ class PasswordNeverShownIT {
                 status.waitFor(EXIT_TIMEOUT);
                 shown.put("output of `status`", status.output());
             }
-            assertThat(shown.get("output of `status`")).contains("STREAMING").contains("instances");
+            assertThat(shown.get("output of `status`")).contains(BridgeState.STREAMING.name()).contains("instances");
 
             load.stop();
             writer.join(30_000);
@@ -110,7 +111,7 @@ class PasswordNeverShownIT {
         }
         shown.put("agent_state_bridge.* on the read side", bookkeepingRows(postgres.jdbcUrl(target.name())));
         shown.put("agent_state_bridge.* on the write side", bookkeepingRows(postgres.jdbcUrl(source.name())));
-        assertThat(shown.get("agent_state_bridge.* on the read side")).contains(name).contains("STOPPED").contains("active");
+        assertThat(shown.get("agent_state_bridge.* on the read side")).contains(name).contains(BridgeState.STOPPED.name()).contains("active");
 
         shown.forEach((where, text) -> assertThat(text).as("%s:%n%s", where, text).isNotEmpty().doesNotContain(PASSWORD));
     }

@@ -4,6 +4,7 @@ import io.agentstatebridge.bridge.cli.BridgeCommand;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.verify.Verification;
@@ -112,7 +113,7 @@ class LeastPrivilegeRolesTest {
                 boolean equal = new Verification(source, target, roles.name, Duration.ofSeconds(60),
                         new PrintWriter(report, true)).run();
                 assertThat(equal).as(report.toString()).isTrue();
-                assertThat(bridge.state()).isEqualTo(Bridge.State.RUNNING);
+                assertThat(bridge.state()).matches(BridgeState::isRunning, "running");
             }
         }
         try (Connection admin = DriverManager.getConnection(roles.sourceDb.jdbcUrl())) {

@@ -1,4 +1,4 @@
-package io.agentstatebridge.bridge.engine;
+package io.agentstatebridge.bridge.lifecycle;
 
 import io.agentstatebridge.bridge.snapshot.SourceSnapshot;
 import io.agentstatebridge.projections.apply.ApplyResult;
@@ -7,31 +7,33 @@ import io.agentstatebridge.projections.change.SourcePosition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
-/** Running totals of what the bridge has applied, and what it is doing, for status and metrics. */
+/**
+ * What the change stream reports as it goes: running totals and the last error for status and
+ * metrics, snapshot progress, and the moves between STREAMING, PAUSED and RECONNECTING that its
+ * progress makes in the {@link Lifecycle}. Written on the engine's thread (by the batch handler
+ * and the snapshot), read on any; it keeps no history and decides nothing about stopping.
+ */
 public final class BridgeStats implements SourceSnapshot.Progress {
-    /**
-     * What the change stream is doing. PAUSED: the read side is unreachable and the batch in hand
-     * is being retried. RECONNECTING: nothing, not even a heartbeat, has come from the source for
-     * {@link #SILENCE_LIMIT}: the source is unreachable or restarting and the connector is
-     * reconnecting.
-     */
-    public enum Activity { STARTING, SNAPSHOTTING, STREAMING, PAUSED, RECONNECTING }
-
     /**
      * Five heartbeat intervals: a streaming connector delivers a heartbeat every second even when
      * the source is idle, so this much silence means the stream is interrupted.
      */
-    public static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
+    static final Duration SILENCE_LIMIT = Duration.ofSeconds(5);
 
-    private volatile Activity activity = Activity.STARTING;
+    private final Lifecycle lifecycle;
+    private final String slot;
     private volatile boolean snapshotComplete;
     private volatile String lastError;
+    // Guards the silence figures, so that a delivery and the check for silence cannot cross: a
+    // delivery that has begun always ends RECONNECTING, never leaves it behind.
+    private final Object silence = new Object();
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile boolean handling;
     private final Map<String, AtomicLong> snapshotRows = new ConcurrentHashMap<>();
@@ -42,7 +44,14 @@ public final class BridgeStats implements SourceSnapshot.Progress {
     private final AtomicLong applyNanos = new AtomicLong();
     private final AtomicReference<SourcePosition> lastPosition = new AtomicReference<>();
 
-    void recordBatch(ApplyResult result, SourcePosition position) {
+    /** @param slot the replication slot, named when the source goes quiet: changes wait there */
+    public BridgeStats(Lifecycle lifecycle, String slot) {
+        this.lifecycle = lifecycle;
+        this.slot = slot;
+    }
+
+    /** A batch is committed on the read side. */
+    public void recordBatch(ApplyResult result, SourcePosition position) {
         changesApplied.addAndGet(result.changes());
         batchesApplied.incrementAndGet();
         rejectedRows.addAndGet(result.rejectedRows());
@@ -66,7 +75,7 @@ public final class BridgeStats implements SourceSnapshot.Progress {
         lastError(reason);
     }
 
-    void snapshotCompleted() {
+    public void snapshotCompleted() {
         snapshotComplete = true;
     }
 
@@ -75,8 +84,13 @@ public final class BridgeStats implements SourceSnapshot.Progress {
         return snapshotComplete;
     }
 
-    void activity(Activity activity) {
-        this.activity = activity;
+    /**
+     * What the stream is doing, as the batch handler sees it: STREAMING once a batch is applied,
+     * PAUSED while the read side refuses one (after {@link #lastError(String)} says why). Cheap
+     * when nothing changes: it is called for every batch.
+     */
+    public void activity(BridgeState state) {
+        lifecycle.moveTo(state, state == BridgeState.PAUSED ? "is paused, retrying the batch: " + lastError : null);
     }
 
     /** Records what went wrong last, for operators; it stays shown after recovery, as the last error. */
@@ -85,15 +99,24 @@ public final class BridgeStats implements SourceSnapshot.Progress {
     }
 
     /** The connector has delivered records (changes or heartbeats); handling them starts. */
-    void handlingStarted() {
-        lastReceivedNanos = System.nanoTime();
-        handling = true;
+    public void handlingStarted() {
+        synchronized (silence) {
+            lastReceivedNanos = System.nanoTime();
+            handling = true;
+            if (lifecycle.current() == BridgeState.RECONNECTING) {
+                lifecycle.moveTo(state -> state == BridgeState.RECONNECTING, BridgeState.STREAMING,
+                        "is streaming again: the source stream is back after " + lifecycle.timeInState().toSeconds()
+                                + " s; catching up");
+            }
+        }
     }
 
     /** The records delivered are handled; the connector may deliver more. */
-    void handlingFinished() {
-        lastReceivedNanos = System.nanoTime();
-        handling = false;
+    public void handlingFinished() {
+        synchronized (silence) {
+            lastReceivedNanos = System.nanoTime();
+            handling = false;
+        }
     }
 
     /** How long the connector has delivered nothing while the bridge was waiting for it. */
@@ -101,12 +124,26 @@ public final class BridgeStats implements SourceSnapshot.Progress {
         return handling ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - lastReceivedNanos);
     }
 
-    public Activity activity() {
-        Activity current = activity;
-        if (current == Activity.STREAMING && silence().compareTo(SILENCE_LIMIT) > 0) {
-            return Activity.RECONNECTING;
+    /** Streaming, and nothing has come from the source for {@link #SILENCE_LIMIT}: {@link #checkSilence()} moves on. */
+    public boolean silentTooLong() {
+        return lifecycle.current() == BridgeState.STREAMING && silence().compareTo(SILENCE_LIMIT) > 0;
+    }
+
+    /**
+     * Moves STREAMING to RECONNECTING when the source has been silent too long; the next delivery
+     * moves back. Called once a second, by the status reporter, which reads the source just before
+     * so that the last error says why.
+     */
+    public void checkSilence() {
+        synchronized (silence) {
+            if (silentTooLong()) {
+                lifecycle.moveTo(state -> state == BridgeState.STREAMING, BridgeState.RECONNECTING,
+                        "has heard nothing from the source for " + SILENCE_LIMIT.toSeconds() + " s, not even a heartbeat: "
+                                + "it is unreachable or restarting (last error: " + lastError + "). The connector "
+                                + "reconnects by itself with bounded backoff; changes committed meanwhile wait in "
+                                + "replication slot " + slot + ".");
+            }
         }
-        return current;
     }
 
     public String lastError() {
@@ -115,7 +152,7 @@ public final class BridgeStats implements SourceSnapshot.Progress {
 
     /** Rows copied so far per table by the current snapshot. */
     public Map<String, Long> snapshotRows() {
-        Map<String, Long> rows = new java.util.TreeMap<>();
+        Map<String, Long> rows = new TreeMap<>();
         snapshotRows.forEach((table, count) -> rows.put(table, count.get()));
         return rows;
     }
@@ -140,5 +177,4 @@ public final class BridgeStats implements SourceSnapshot.Progress {
     public SourcePosition lastPosition() {
         return lastPosition.get();
     }
-
 }
