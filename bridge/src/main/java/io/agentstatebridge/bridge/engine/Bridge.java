@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * One running bridge: checks both databases, then streams the source's changes into the read
  * side until stopped. Its states and the moves between them are {@link Lifecycle}'s; this class
  * makes the moves (start, stand by, take over, step down, stop, fail) and leaves the work to its
- * collaborators: {@link ChangeStream} (snapshot and connector runs), {@link Observation} (status
- * and HTTP), {@link LeadershipWatch} and {@link ReadSidePool}.
+ * collaborators: {@link ChangeStream} (snapshot and connector runs), {@link Standby},
+ * {@link LeadershipWatch}, {@link Observation} (status and HTTP) and {@link ReadSidePool}.
  *
  * <p>Several bridges may run with the same name for failover: one streams, the others wait in
  * STANDBY and the first to get the {@link LeaderLock} takes over when the active one goes away.
@@ -44,7 +44,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
-    private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
     private static final Duration TAKEOVER_SLOT_WAIT = Duration.ofSeconds(30);
 
     private final BridgeSettings settings;
@@ -84,9 +83,12 @@ public final class Bridge implements AutoCloseable {
             } else {
                 lifecycle.moveTo(BridgeState.STANDBY,
                         "is standing by: another instance with this name is active; taking over when it stops");
-                Thread standby = new Thread(this::standBy, "bridge-standby");
-                standby.setDaemon(true);
-                standby.start();
+                // The previous holder's replication connection may take a moment to be dropped.
+                Standby.start(leaderLock, lifecycle, () -> startStreaming(TAKEOVER_SLOT_WAIT), e -> {
+                    fail(e, "could not take over: " + e.getMessage());
+                    releaseResources();
+                    finished.countDown();
+                });
             }
         } catch (RuntimeException e) {
             fail(e, "could not start"); // the caller reports why
@@ -102,33 +104,6 @@ public final class Bridge implements AutoCloseable {
         } catch (SQLException e) {
             throw new SetupException("cannot reach the target database at " + settings.target().describe()
                     + " to coordinate with other instances: " + e.getMessage(), e);
-        }
-    }
-
-    /** Polls for the lock until this bridge is active or asked to stop. */
-    private void standBy() {
-        try {
-            while (lifecycle.current() == BridgeState.STANDBY) {
-                Thread.sleep(STANDBY_POLL.toMillis());
-                boolean acquired;
-                try {
-                    acquired = leaderLock.tryAcquire();
-                } catch (SQLException e) {
-                    LOG.warn("standby cannot reach the target to check the active instance: {}", e.getMessage());
-                    continue;
-                }
-                if (acquired && lifecycle.moveTo(state -> state == BridgeState.STANDBY, BridgeState.STARTING,
-                        "taking over: the active instance is gone")) {
-                    // The previous holder's replication connection may take a moment to be dropped.
-                    startStreaming(TAKEOVER_SLOT_WAIT);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            fail(e, "could not take over: " + e.getMessage());
-            releaseResources();
-            finished.countDown();
         }
     }
 
