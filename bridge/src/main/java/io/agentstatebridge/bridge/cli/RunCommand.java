@@ -37,8 +37,11 @@ final class RunCommand implements Callable<Integer> {
         }, "bridge-shutdown");
         running.start(); // throws with an instruction when a database is not usable
         Runtime.getRuntime().addShutdownHook(stopper);
-        try (ProgressLog progress = new ProgressLog(running)) {
+        ProgressLog progress = new ProgressLog(running);
+        try {
             running.awaitTermination();
+        } finally {
+            progress.close();
         }
         if (running.state() == BridgeState.FAILED && !stopRequested.get()) {
             if (running.failure() instanceof SlotLostException) {
