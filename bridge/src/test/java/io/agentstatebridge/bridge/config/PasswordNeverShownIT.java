@@ -162,7 +162,7 @@ class PasswordNeverShownIT {
     private static long applied(PostgresFixture postgres, TestDatabase target, String name) throws SQLException {
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(target.name()))) {
             return count(connection, "SELECT COALESCE(max(events_applied_total), 0) FROM agent_state_bridge.status "
-                    + "WHERE bridge_name = '" + name + "' AND state = 'STREAMING'");
+                    + "WHERE bridge_name = '" + name + "' AND state = '" + BridgeState.STREAMING.name() + "'");
         }
     }
 

@@ -120,7 +120,7 @@ class LifecycleTest {
     void runningStatesAreThoseBetweenStartAndStop() {
         assertThat(EnumSet.allOf(BridgeState.class).stream().filter(BridgeState::isRunning))
                 .containsExactlyInAnyOrder(STARTING, SNAPSHOTTING, STREAMING, PAUSED, RECONNECTING);
-        assertThat(BridgeState.named("STREAMING")).contains(STREAMING);
+        assertThat(BridgeState.named(STREAMING.name())).contains(STREAMING);
         assertThat(BridgeState.named("WARMING_UP")).as("a state of another version").isEmpty();
     }
 
