@@ -29,6 +29,7 @@ public final class BridgeStats implements SourceSnapshot.Progress {
 
     private final Lifecycle lifecycle;
     private final String slot;
+    private final Duration silenceLimit;
     private volatile boolean snapshotComplete;
     private volatile String lastError;
     // Guards the silence figures, so that a delivery and the check for silence cannot cross: a
@@ -46,8 +47,13 @@ public final class BridgeStats implements SourceSnapshot.Progress {
 
     /** @param slot the replication slot, named when the source goes quiet: changes wait there */
     public BridgeStats(Lifecycle lifecycle, String slot) {
+        this(lifecycle, slot, SILENCE_LIMIT);
+    }
+
+    BridgeStats(Lifecycle lifecycle, String slot, Duration silenceLimit) {
         this.lifecycle = lifecycle;
         this.slot = slot;
+        this.silenceLimit = silenceLimit;
     }
 
     /** A batch is committed on the read side. */
@@ -126,7 +132,7 @@ public final class BridgeStats implements SourceSnapshot.Progress {
 
     /** Streaming, and nothing has come from the source for {@link #SILENCE_LIMIT}: {@link #checkSilence()} moves on. */
     public boolean silentTooLong() {
-        return lifecycle.current() == BridgeState.STREAMING && silence().compareTo(SILENCE_LIMIT) > 0;
+        return lifecycle.current() == BridgeState.STREAMING && silence().compareTo(silenceLimit) > 0;
     }
 
     /**
@@ -138,7 +144,7 @@ public final class BridgeStats implements SourceSnapshot.Progress {
         synchronized (silence) {
             if (silentTooLong()) {
                 lifecycle.moveTo(state -> state == BridgeState.STREAMING, BridgeState.RECONNECTING,
-                        "has heard nothing from the source for " + SILENCE_LIMIT.toSeconds() + " s, not even a heartbeat: "
+                        "has heard nothing from the source for " + silenceLimit.toSeconds() + " s, not even a heartbeat: "
                                 + "it is unreachable or restarting (last error: " + lastError + "). The connector "
                                 + "reconnects by itself with bounded backoff; changes committed meanwhile wait in "
                                 + "replication slot " + slot + ".");
