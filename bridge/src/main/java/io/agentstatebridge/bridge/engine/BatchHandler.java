@@ -1,5 +1,7 @@
 package io.agentstatebridge.bridge.engine;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
+import io.agentstatebridge.bridge.lifecycle.BridgeStats;
 import io.agentstatebridge.bridge.source.TransientFailures;
 import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
@@ -97,7 +99,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         ChangeBatch batch = toBatch(toApply);
         ApplyResult result = applyWithRetries(batch);
         applied.committed(batch.position().offset());
-        stats.activity(BridgeStats.Activity.STREAMING);
+        stats.activity(BridgeState.STREAMING);
         stats.recordBatch(result, batch.position());
         for (RecordChangeEvent<SourceRecord> record : toApply) {
             committer.markProcessed(record);
@@ -189,7 +191,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     throw new ApplyFailedException("applying " + batch.changes().size()
                             + " changes to the read side failed and retrying cannot help: " + e.getMessage(), e);
                 }
-                stats.activity(BridgeStats.Activity.PAUSED);
+                stats.activity(BridgeState.PAUSED);
                 if (attempt == 1 || backoff.equals(MAX_BACKOFF)) {
                     LOG.warn("the read side is unavailable ({}); retrying the batch (attempt {}), next in {} ms",
                             e.getMessage(), attempt, backoff.toMillis());

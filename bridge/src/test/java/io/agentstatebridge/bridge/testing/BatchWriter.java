@@ -41,11 +41,16 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
+    /** Stops after the transaction in flight; an interrupted wait leaves the interrupt flag set. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         writing.set(false);
-        if (thread.isAlive()) {
-            thread.join();
+        try {
+            if (thread.isAlive()) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
