@@ -6,6 +6,7 @@ import io.agentstatebridge.bridge.config.Setting;
 import io.agentstatebridge.bridge.config.SettingValues;
 import io.agentstatebridge.bridge.config.Settings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +39,13 @@ final class RunCommand extends ConfiguredCommand {
         }, "bridge-shutdown");
         running.start(); // throws with an instruction when a database is not usable
         Runtime.getRuntime().addShutdownHook(stopper);
-        try (ProgressLog progress = new ProgressLog(running)) {
+        ProgressLog progress = new ProgressLog(running);
+        try {
             running.awaitTermination();
+        } finally {
+            progress.close();
         }
-        if (running.state() == Bridge.State.FAILED && !stopRequested.get()) {
+        if (running.state() == BridgeState.FAILED && !stopRequested.get()) {
             if (running.failure() instanceof SlotLostException) {
                 return BridgeCommand.EXIT_SLOT_LOST; // the bridge has said why and what to do, in one line
             }
@@ -52,7 +56,7 @@ final class RunCommand extends ConfiguredCommand {
     }
 
     private static int exitStatus(Bridge bridge) {
-        if (bridge.state() != Bridge.State.FAILED) {
+        if (bridge.state() != BridgeState.FAILED) {
             return 0;
         }
         return bridge.failure() instanceof SlotLostException ? BridgeCommand.EXIT_SLOT_LOST : 1;

@@ -4,6 +4,7 @@ import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.config.Setting;
 import io.agentstatebridge.bridge.config.SettingValues;
 import io.agentstatebridge.bridge.config.Settings;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import picocli.CommandLine.Command;
 
@@ -71,7 +72,8 @@ final class StatusCommand extends ConfiguredCommand {
                     out.printf("last error            %s%n", rs.getString(13));
                 }
                 printInstances(connection, out);
-                boolean healthy = "STREAMING".equals(state) && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
+                boolean healthy = BridgeState.named(state).orElse(null) == BridgeState.STREAMING
+                        && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
                 out.println(healthy ? "healthy" : "NOT healthy");
                 return healthy ? 0 : 1;
             }

@@ -1,5 +1,7 @@
 package io.agentstatebridge.bridge.engine;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
+import io.agentstatebridge.bridge.lifecycle.BridgeStats;
 import io.agentstatebridge.bridge.source.SlotGuard;
 import io.agentstatebridge.bridge.source.TransientFailures;
 import io.agentstatebridge.projections.apply.ApplyResult;
@@ -268,7 +270,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void committed(ApplyResult result, SourcePosition position) {
         applied.committed(position.offset());
-        stats.activity(BridgeStats.Activity.STREAMING);
+        stats.activity(BridgeState.STREAMING);
         stats.recordBatch(result, position);
     }
 
@@ -306,7 +308,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     throw new ApplyFailedException("applying " + changes.size()
                             + " changes to the read side failed and retrying cannot help: " + e.getMessage(), e);
                 }
-                stats.activity(BridgeStats.Activity.PAUSED);
+                stats.activity(BridgeState.PAUSED);
                 if (attempt == 1 || backoff.equals(MAX_BACKOFF)) {
                     LOG.warn("the read side is unavailable ({}); retrying the batch (attempt {}), next in {} ms",
                             e.getMessage(), attempt, backoff.toMillis());

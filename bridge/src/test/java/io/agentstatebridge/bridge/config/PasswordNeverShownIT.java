@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.config;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
 import io.agentstatebridge.loadgen.LoadGenerator;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
@@ -115,7 +116,7 @@ class PasswordNeverShownIT {
                 status.waitFor(EXIT_TIMEOUT);
                 shown.put("output of `status`", status.output());
             }
-            assertThat(shown.get("output of `status`")).contains("STREAMING").contains("instances");
+            assertThat(shown.get("output of `status`")).contains(BridgeState.STREAMING.name()).contains("instances");
 
             load.stop();
             writer.join(30_000);
@@ -125,7 +126,7 @@ class PasswordNeverShownIT {
         resumesWithThePasswordFile(postgres, target, sourceUrl, bareSource, bareTarget, name);
         shown.put("agent_state_bridge.* on the read side", bookkeepingRows(postgres.jdbcUrl(target.name())));
         shown.put("agent_state_bridge.* on the write side", bookkeepingRows(postgres.jdbcUrl(source.name())));
-        assertThat(shown.get("agent_state_bridge.* on the read side")).contains(name).contains("STOPPED").contains("active");
+        assertThat(shown.get("agent_state_bridge.* on the read side")).contains(name).contains(BridgeState.STOPPED.name()).contains("active");
 
         shown.forEach((where, text) -> assertThat(text).as("%s:%n%s", where, text).isNotEmpty().doesNotContain(PASSWORD));
     }
@@ -217,7 +218,7 @@ class PasswordNeverShownIT {
     private static long applied(PostgresFixture postgres, TestDatabase target, String name) throws SQLException {
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(target.name()))) {
             return count(connection, "SELECT COALESCE(max(events_applied_total), 0) FROM agent_state_bridge.status "
-                    + "WHERE bridge_name = '" + name + "' AND state = 'STREAMING'");
+                    + "WHERE bridge_name = '" + name + "' AND state = '" + BridgeState.STREAMING.name() + "'");
         }
     }
 

@@ -263,7 +263,7 @@ class ComposeServicesTest {
         if (dependsOn.isArray()) {
             dependsOn.forEach(d -> conditions.put(d.asText(), "service_started"));
         }
-        dependsOn.fields().forEachRemaining(d -> conditions.put(d.getKey(), d.getValue().path("condition").asText("service_started")));
+        dependsOn.properties().forEach(d -> conditions.put(d.getKey(), d.getValue().path("condition").asText("service_started")));
         return conditions;
     }
 

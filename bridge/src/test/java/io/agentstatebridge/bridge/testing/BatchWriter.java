@@ -41,6 +41,7 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
+    /** Stops after the transaction in flight; an interrupted wait leaves the interrupt flag set. */
     @Override
     public void close() {
         writing.set(false);

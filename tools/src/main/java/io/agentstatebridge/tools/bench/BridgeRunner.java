@@ -1,6 +1,7 @@
 package io.agentstatebridge.tools.bench;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.verify.Verification;
 
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ final class BridgeRunner {
         try (Connection target = databases.openTarget();
              PreparedStatement count = target.prepareStatement("SELECT count(*) FROM agent_events")) {
             while (System.nanoTime() < deadline) {
-                if (bridge.state() == Bridge.State.FAILED) {
+                if (bridge.state() == BridgeState.FAILED) {
                     throw new IllegalStateException("the bridge failed: " + bridge.failure().getMessage(), bridge.failure());
                 }
                 long applied = bridge.stats().changesApplied();

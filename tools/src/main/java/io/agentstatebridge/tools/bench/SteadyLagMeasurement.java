@@ -1,6 +1,7 @@
 package io.agentstatebridge.tools.bench;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.loadgen.LoadGenerator;
 import io.agentstatebridge.tools.measure.Percentiles;
 
@@ -66,7 +67,7 @@ final class SteadyLagMeasurement {
             if (fleet.failure() != null) {
                 throw new IllegalStateException("the steady writers failed: " + fleet.failure().getMessage(), fleet.failure());
             }
-            if (bridge.state() == Bridge.State.FAILED) {
+            if (bridge.state() == BridgeState.FAILED) {
                 throw new IllegalStateException("the bridge failed: " + bridge.failure().getMessage(), bridge.failure());
             }
             double achieved = fleet.eventsWritten() / ((System.nanoTime() - started) / 1e9);

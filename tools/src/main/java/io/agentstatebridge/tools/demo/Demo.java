@@ -3,6 +3,7 @@ package io.agentstatebridge.tools.demo;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.loadgen.LoadGenerator;
 
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class Demo {
                     long started = System.nanoTime();
                     while (!stopRequested.await(settings.reportEvery().toMillis(), TimeUnit.MILLISECONDS)) {
                         report(read, fleet.eventsWritten(), started);
-                        if (bridge.state() == Bridge.State.FAILED) {
+                        if (bridge.state() == BridgeState.FAILED) {
                             throw new IllegalStateException("the bridge failed: " + bridge.failure().getMessage());
                         }
                     }
