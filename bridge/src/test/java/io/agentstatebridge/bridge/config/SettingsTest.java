@@ -42,6 +42,9 @@ class SettingsTest {
             }
         }
         assertThat(problems).isEmpty();
+        for (String variable : Settings.LAUNCHER_VARIABLES) {
+            assertThat(variables.add(variable)).as("%s is the launcher's, not a setting's", variable).isTrue();
+        }
         assertThat(variables).isEqualTo(EnvironmentVariables.KNOWN);
     }
 
