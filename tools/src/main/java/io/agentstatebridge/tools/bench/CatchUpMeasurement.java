@@ -1,93 +1,189 @@
 package io.agentstatebridge.tools.bench;
 
-import io.agentstatebridge.bridge.engine.Bridge;
-
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Measurements 1 and 6: a backlog written while the bridge is stopped, then the bridge started
- * and timed until the read side holds every event, verified against the definitions. The same
- * backlog is drained first by PostgreSQL's own decoder through a second slot, created before the
- * backlog was written (run before the bridge, so the two do not share the two cores). Heap and
- * RSS are sampled through the catch-up.
+ * Catch-up from a backlog. Each bridge under test runs once on the empty source and stops, so its
+ * slot exists; a second slot is made for PostgreSQL's own decoder; then the backlog is written
+ * (eight connections, transactions of a fixed size), ended by a probe. PostgreSQL's decoder drains
+ * the backlog first, alone on the machine; then each bridge is started again and timed from its
+ * process's start until the read side shows the closing probe, which it can only show once every
+ * earlier transaction is visible; then it is verified equal. Its resident set (VmRSS sampled, VmHWM
+ * at the end) and the CPU each party used are read from /proc through the catch-up. Bridges run one
+ * after the other, each into a read side of its own, from the one backlog.
  */
 final class CatchUpMeasurement {
     static final String NAME = "catch-up";
+    static final String MEMORY = "bridge memory";
 
     private final BenchEnvironment environment;
     private final BenchSettings settings;
+    private final BridgeRuns bridges;
     private final PrintWriter out;
+    /** PostgreSQL's decoder on the current backlog, which the bridges are compared with. */
+    private double decoderRate = Double.NaN;
 
-    CatchUpMeasurement(BenchEnvironment environment, BenchSettings settings, PrintWriter out) {
+    CatchUpMeasurement(BenchEnvironment environment, BenchSettings settings, BridgeRuns bridges, PrintWriter out) {
         this.environment = environment;
         this.settings = settings;
+        this.bridges = bridges;
         this.out = out;
     }
 
-    void run(int eventsPerTransaction, BenchResults results) throws SQLException, InterruptedException {
+    /** {@code variants}: the JVM options each timed bridge runs with, in order; {@code profile} records the first with JFR. */
+    void run(int eventsPerTransaction, List<JvmOptions> variants, boolean profile, BenchResults results)
+            throws SQLException, InterruptedException, IOException {
         String variant = eventsPerTransaction == 1 ? "1-event tx" : eventsPerTransaction + "-event tx";
-        out.printf("%n[%s, %s] backlog of %,d events in %s, %d writer connections%n", NAME, variant, settings.events(),
-                variant.replace("tx", "transactions"), BenchSettings.WRITER_CONNECTIONS);
-        BenchDatabases databases = environment.fresh("catchup_" + eventsPerTransaction);
+        BenchResults.Scope figures = results.scope(environment.layout(), NAME, variant);
+        out.printf("%n[%s, %s, %s] backlog of %,d events in %s, %d writer connections%n", environment.layout().label(), NAME,
+                variant, settings.events(), variant.replace("tx", "transactions"), BenchSettings.WRITER_CONNECTIONS);
+        BenchDatabases first = environment.fresh("catchup_" + eventsPerTransaction);
         try {
-            // The bridge runs once on the empty source, so its slot exists before the backlog.
-            BridgeRunner.startStreaming(databases, Duration.ofSeconds(60)).close();
-            try (Connection source = databases.openSource()) {
+            List<BenchDatabases> targets = new ArrayList<>();
+            for (JvmOptions options : variants) {
+                targets.add(targets.isEmpty() ? first : first.withTarget(environment.extraTarget("catchup_" + options.name()
+                        .toLowerCase()), BenchDatabases.BRIDGE + "_" + options.name().toLowerCase()));
+            }
+            for (BenchDatabases databases : targets) {
+                bridges.prepare(databases, new ProbeLog());
+            }
+            try (Connection source = first.openSource()) {
                 RawDecoder.createSlot(source);
             }
-            long writeBound = Math.max(60, settings.events() / 3_000);
-            EventWriter.Written backlog = new EventWriter(databases.source(), BenchSettings.WRITER_CONNECTIONS,
-                    eventsPerTransaction).write(0, settings.events(), System.nanoTime() + writeBound * 1_000_000_000L,
-                    "backlog", out);
-            long events = databases.sourceCount("SELECT count(*) FROM agent_events");
-            long sessions = databases.sourceCount("SELECT count(*) FROM agent_sessions");
-            results.add(new BenchFigure(NAME, variant, "backlog write rate", backlog.eventsPerSecond(), "events/s written",
-                    String.format("%,d events, %d connections%s", events, BenchSettings.WRITER_CONNECTIONS,
-                            events < settings.events() ? ", stopped at the " + writeBound + " s bound" : "")));
-
-            out.println("    PostgreSQL's decoder draining the same backlog ...");
-            RawDecoder.Decoded decoded;
-            try (Connection source = databases.openSource()) {
-                decoded = RawDecoder.drain(source);
-                RawDecoder.dropSlot(source);
-            }
-            double decoderRate = events / (decoded.nanos() / 1e9);
-            results.add(new BenchFigure(NAME, variant, "PostgreSQL decoder", decoderRate, BenchFigure.EVENTS_PER_SECOND,
-                    String.format("pg_logical_slot_get_binary_changes, pgoutput; %,d messages in %.1f s",
-                            decoded.messages(), decoded.nanos() / 1e9)));
-
-            out.println("    bridge catching up ...");
-            Duration bound = Duration.ofSeconds(60 + events / 2_500);
-            try (MemorySampler memory = new MemorySampler(); Bridge bridge = new Bridge(databases.bridgeSettings())) {
-                long started = System.nanoTime();
-                bridge.start();
-                long caughtUp = BridgeRunner.awaitEvents(bridge, databases, events, events + sessions, bound, "catch-up", out);
-                double seconds = ((caughtUp < 0 ? System.nanoTime() : caughtUp) - started) / 1e9;
-                double rate = caughtUp < 0 ? Double.NaN : events / seconds;
-                double applyShare = 100.0 * bridge.stats().applyNanos() / 1e9 / seconds;
-                memory.close();
-                BridgeRunner.Verdict verdict = caughtUp < 0 ? new BridgeRunner.Verdict(false, "not caught up")
-                        : BridgeRunner.verify(databases, Duration.ofSeconds(300));
-                if (!verdict.equal()) {
-                    out.println(verdict.report());
-                }
-                results.add(new BenchFigure(NAME, variant, "bridge", rate, BenchFigure.EVENTS_PER_SECOND,
-                        String.format("%.1f s from start()%s; %s", seconds, caughtUp < 0 ? " (timed out)" : "",
-                                verdict.equal() ? "verified equal" : "verification: DIFFERS")));
-                results.add(new BenchFigure(NAME, variant, "verified equal", verdict.equal() ? 1 : 0, "1 = yes"));
-                results.add(new BenchFigure(NAME, variant, "bridge / decoder", rate / decoderRate, "ratio"));
-                results.add(new BenchFigure(NAME, variant, "time in read-side apply", applyShare, "% of catch-up",
-                        String.format("%,d batches", bridge.stats().batchesApplied())));
-                results.add(new BenchFigure("memory", variant, "max heap used", memory.maxHeapBytes() / 1048576.0, "MB",
-                        String.format("through the catch-up; heap limit %,d MB", MemorySampler.heapLimitBytes() / 1048576)));
-                results.add(new BenchFigure("memory", variant, "max RSS", memory.maxRssBytes() < 0 ? Double.NaN
-                        : memory.maxRssBytes() / 1048576.0, "MB", "VmRSS of the JVM running bridge and bench"));
+            Backlog backlog = writeBacklog(first, eventsPerTransaction, figures);
+            drainWithDecoder(first, backlog, figures);
+            for (int i = 0; i < targets.size(); i++) {
+                catchUp(targets.get(i), variants.get(i), profile && i == 0, backlog, eventsPerTransaction, results);
             }
         } finally {
-            environment.release(databases);
+            environment.release(first);
         }
+    }
+
+    /** The backlog as written: its events and sessions, and the probe that closes it. */
+    private record Backlog(long events, long sessions, long closingProbe) {
+    }
+
+    private Backlog writeBacklog(BenchDatabases databases, int eventsPerTransaction, BenchResults.Scope figures)
+            throws SQLException, InterruptedException {
+        long bound = Math.max(120, settings.events() / 2_000);
+        long walBefore = walPosition(databases);
+        // synchronous_commit off for the backlog's writers only: the same WAL, written without
+        // waiting for each commit's flush (the 1-event backlog would otherwise take ten minutes).
+        EventWriter.Written written = new EventWriter(databases.source(), BenchSettings.WRITER_CONNECTIONS, false, new AtomicLong())
+                .write(eventsPerTransaction, settings.events(), System.nanoTime() + bound * 1_000_000_000L, () -> false,
+                        "backlog", out);
+        long closingProbe;
+        try (ProbeWriter probes = new ProbeWriter(databases.openSource(), new ProbeLog())) {
+            closingProbe = probes.commitOne();
+        }
+        long events = databases.sourceCount("SELECT count(*) FROM agent_events");
+        long sessions = databases.sourceCount("SELECT count(*) FROM agent_sessions");
+        double walMegabytes = (walPosition(databases) - walBefore) / 1048576.0;
+        figures.add("backlog write rate", written.eventsPerSecond(), "events/s written", String.format(
+                "%,d events (%,d sessions, %.0f MB of WAL), %d connections, synchronous_commit off for the backlog only%s",
+                events, sessions, walMegabytes, BenchSettings.WRITER_CONNECTIONS,
+                written.events() < settings.events() ? "; stopped at the " + bound + " s bound" : ""));
+        return new Backlog(events, sessions, closingProbe);
+    }
+
+    private void drainWithDecoder(BenchDatabases databases, Backlog backlog, BenchResults.Scope figures) throws SQLException {
+        out.println("    PostgreSQL's decoder draining the same backlog ...");
+        environment.checkpoint();
+        RawDecoder.Decoded decoded;
+        try (Connection source = databases.openSource()) {
+            decoded = RawDecoder.drain(source, databases.bridge());
+            RawDecoder.dropSlot(source);
+        }
+        figures.add("PostgreSQL decoder", backlog.events() / (decoded.nanos() / 1e9), BenchFigure.EVENTS_PER_SECOND, String.format(
+                "pg_logical_slot_get_binary_changes, pgoutput, one backend; %,d messages in %.1f s", decoded.messages(),
+                decoded.nanos() / 1e9));
+        decoderRate = backlog.events() / (decoded.nanos() / 1e9);
+    }
+
+    private void catchUp(BenchDatabases databases, JvmOptions options, boolean profile, Backlog backlog, int eventsPerTransaction,
+                         BenchResults results) throws SQLException, InterruptedException, IOException {
+        String variant = eventsPerTransaction == 1 ? "1-event tx" : eventsPerTransaction + "-event tx";
+        String metric = (options == JvmOptions.README ? "bridge" : "bridge, " + options.label()) + (profile ? ", profiled" : "");
+        out.printf("    bridge catching up (%s%s) ...%n", options.describe(), profile ? ", with Java Flight Recorder" : "");
+        environment.checkpoint();
+        Duration bound = Duration.ofSeconds(60 + backlog.events() / 1_000);
+        List<String> recorder = profile ? List.of(FlightRecording.startOption()) : List.of();
+        ProbeLog log = new ProbeLog();
+        BridgeRuns.Verdict verdict;
+        double seconds;
+        CpuAccount.Use cpu;
+        long peak;
+        long maxRss;
+        Path recording = null;
+        try (ProbeWatcher watcher = new ProbeWatcher(databases.openTarget(), log);
+             RunningBridge bridge = bridges.launch(databases, options, recorder, "catchup-" + variant + "-" + options.name());
+             ProcessMemory memory = new ProcessMemory(bridge.pid());
+             Connection target = databases.openTarget()) {
+            CpuAccount account = new CpuAccount(bridge.pid(), environment.sourceServerPid(), environment.targetServerPid());
+            CpuAccount.Reading start = account.read();
+            long deadline = bridge.startedNanos() + bound.toNanos();
+            boolean done = false;
+            while (!done && System.nanoTime() < deadline) {
+                done = watcher.awaitVisible(backlog.closingProbe(), Duration.ofSeconds(15), bridge);
+                if (!done) {
+                    out.printf("    catch-up: %,d of %,d changes applied (%.0f s, RSS %,d MB)%n",
+                            BridgeRuns.changesApplied(target, databases.bridge()), backlog.events() + backlog.sessions(),
+                            (System.nanoTime() - bridge.startedNanos()) / 1e9, memory.maxRssBytes() >> 20);
+                    out.flush();
+                }
+            }
+            cpu = CpuAccount.between(start, account.read());
+            peak = memory.peakBytes();
+            maxRss = memory.maxRssBytes();
+            seconds = done ? (log.visibleAt(backlog.closingProbe()) - bridge.startedNanos()) / 1e9 : Double.NaN;
+            if (profile) {
+                recording = bridges.logs().resolve(FlightRecording.fileName(databases.layout(), variant));
+                bridge.dumpFlightRecording(recording);
+            }
+            verdict = done ? bridges.verify(databases, Duration.ofSeconds(600)) : new BridgeRuns.Verdict(false, "not caught up");
+        }
+        BenchResults.Scope figures = results.scope(databases.layout(), NAME, variant);
+        double rate = backlog.events() / seconds;
+        figures.add(metric, rate, BenchFigure.EVENTS_PER_SECOND,
+                eventsPerTransaction == 1 ? Target.CATCH_UP_1_EVENT_TX : Target.CATCH_UP_100_EVENT_TX,
+                String.format("%,d events in %s from the process's start; %s%s", backlog.events(),
+                        Double.isNaN(seconds) ? "more than " + bound.toSeconds() + " s (timed out)" : String.format("%.1f s", seconds),
+                        verdict.equal() ? "verified equal" : "verification: DIFFERS",
+                        Double.isNaN(cpu.source()) ? "" : String.format("; other processes used %.2f cores meanwhile", cpu.otherCores())));
+        figures.add(metric + ": verified equal", verdict.equal() ? 1 : 0, BenchFigure.YES, "");
+        figures.add(metric + " / decoder", rate / decoderRate, "ratio", "");
+        if (!Double.isNaN(cpu.source())) {
+            double events = backlog.events();
+            figures.add(metric + ": CPU per event, bridge process", 1e6 * cpu.bridge() / events, "µs/event",
+                    String.format("%.1f s of CPU in %.1f s", cpu.bridge(), cpu.seconds()));
+            if (databases.layout() == Layout.ONE_SERVER) {
+                figures.add(metric + ": CPU per event, the server", 1e6 * cpu.source() / events, "µs/event",
+                        String.format("%.1f s of CPU: decoding, and applying into the read side", cpu.source()));
+            } else {
+                figures.add(metric + ": CPU per event, source server", 1e6 * cpu.source() / events, "µs/event",
+                        String.format("%.1f s of CPU: mostly the walsender decoding", cpu.source()));
+                figures.add(metric + ": CPU per event, target server", 1e6 * cpu.target() / events, "µs/event",
+                        String.format("%.1f s of CPU: applying into the read side", cpu.target()));
+            }
+        }
+        results.scope(databases.layout(), MEMORY, variant + " catch-up").add(options.describe(), peak < 0 ? Double.NaN : peak / 1048576.0,
+                BenchFigure.MEGABYTES, Target.BRIDGE_RSS_MB, String.format("peak resident set (VmHWM) of the bridge's process "
+                        + "alone; largest VmRSS sampled %,d MB; default max heap %s", maxRss >> 20, options.defaultMaxHeap()));
+        if (recording != null) {
+            new FlightRecording(recording).print(out);
+        }
+    }
+
+    private static long walPosition(BenchDatabases databases) throws SQLException {
+        return databases.sourceCount("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
     }
 }
