@@ -18,9 +18,9 @@ public record BenchDatabases(Layout layout, DatabaseUrl source, DatabaseUrl targ
     /** Prefix of every slot the bench creates; the cleanup drops only those. */
     static final String SLOT_PREFIX = "bench_";
 
-    /** The same write side read by another bridge into another read side. */
-    BenchDatabases withTarget(DatabaseUrl otherTarget, String otherBridge) {
-        return new BenchDatabases(layout, source, otherTarget, otherBridge);
+    /** The same write side read by another bridge into another read side, where {@code otherLayout} puts it. */
+    BenchDatabases withTarget(Layout otherLayout, DatabaseUrl otherTarget, String otherBridge) {
+        return new BenchDatabases(otherLayout, source, otherTarget, otherBridge);
     }
 
     public Connection openSource() throws SQLException {

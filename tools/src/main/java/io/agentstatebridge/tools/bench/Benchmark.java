@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the chosen measurements in each chosen layout, one after the other (never concurrently, so
- * they do not share the cores), then prints the table and writes bench.csv and bench.svg. The
- * bridge under test always runs as its own process from the production jar. A measurement that
- * fails is reported as such and the others still run.
+ * Runs the chosen measurements, one after the other (never concurrently, so they do not share the
+ * cores), each in every chosen layout before the next; then prints the table and writes bench.csv
+ * and bench.svg. The snapshot and the readers' lookups run in the first layout only: the snapshot
+ * is a bulk copy, whose cost the layout barely moves. The bridge under test always runs as its own
+ * process from the production jar. A measurement that fails is reported as such and the others
+ * still run.
  */
 public final class Benchmark {
     private final BenchSettings settings;
@@ -45,15 +47,13 @@ public final class Benchmark {
                 try (BenchServers embedded = BenchServers.start(out)) {
                     servers.add(embedded.describe());
                     out.println(servers.get(0));
-                    for (Layout layout : settings.layouts()) {
-                        measure(BenchEnvironment.embedded(layout, embedded), bridges, results);
-                    }
+                    measure(BenchEnvironment.embedded(embedded), settings.layouts(), bridges, results);
                 }
             } else {
                 servers.add("source: " + BenchServers.describe(settings.source()) + "; target: "
                         + BenchServers.describe(settings.target()));
                 out.println(servers.get(0));
-                measure(BenchEnvironment.given(settings.source(), settings.target(), out), bridges, results);
+                measure(BenchEnvironment.given(settings.source(), settings.target(), out), settings.layouts(), bridges, results);
             }
             load = watch.describeLoad();
         }
@@ -65,43 +65,46 @@ public final class Benchmark {
         Path csv = settings.output().resolve("bench.csv");
         Path svg = settings.output().resolve("bench.svg");
         CsvWriter.write(figures, csv);
-        SvgChart.write(figures, machine + String.format("; run took %.0f min; ", minutes) + load, svg);
+        SvgChart.write(figures, List.of(machine, servers.get(0), String.format("run took %.0f min; %s", minutes, load)),
+                settings.events(), svg);
         out.printf("%nwrote %s and %s%n", csv, svg);
         out.flush();
         return figures;
     }
 
-    private void measure(BenchEnvironment environment, BridgeRuns bridges, BenchResults results) {
-        Layout layout = environment.layout();
-        boolean first = layout == settings.layouts().get(0);
+    private void measure(BenchEnvironment environment, List<Layout> layouts, BridgeRuns bridges, BenchResults results) {
+        Layout first = layouts.get(0);
         if (settings.measures(Measurement.CATCH_UP)) {
             CatchUpMeasurement catchUp = new CatchUpMeasurement(environment, settings, bridges, out);
-            List<JvmOptions> variants = settings.dockerfileOptions() && environment.embedded() && first
-                    ? List.of(JvmOptions.README, JvmOptions.DOCKERFILE) : List.of(JvmOptions.README);
-            step(results, layout, CatchUpMeasurement.NAME, () -> catchUp.run(100, variants, settings.profile(), results));
-            step(results, layout, CatchUpMeasurement.NAME, () -> catchUp.run(1, List.of(JvmOptions.README), settings.profile(), results));
+            List<CatchUpMeasurement.Variant> plain = layouts.stream()
+                    .map(layout -> new CatchUpMeasurement.Variant(layout, JvmOptions.README, settings.profile() && layout == first))
+                    .toList();
+            List<CatchUpMeasurement.Variant> withDockerfile = new ArrayList<>(plain);
+            if (settings.dockerfileOptions() && environment.embedded()) {
+                withDockerfile.add(new CatchUpMeasurement.Variant(first, JvmOptions.DOCKERFILE, false));
+            }
+            step(results, first, CatchUpMeasurement.NAME, () -> catchUp.run(100, withDockerfile, results));
+            step(results, first, CatchUpMeasurement.NAME, () -> catchUp.run(1, plain, results));
         }
         if (settings.measures(Measurement.SNAPSHOT)) {
-            step(results, layout, SnapshotMeasurement.NAME, () -> {
-                BenchDatabases databases = environment.fresh("snapshot");
+            step(results, first, SnapshotMeasurement.NAME, () -> {
+                BenchDatabases databases = environment.fresh(first, "snapshot");
                 try {
-                    new SnapshotMeasurement(environment, settings, bridges, out).run(databases, results);
-                    if (first) {
-                        new ReadLatencyMeasurement(settings, out).run(databases, results);
-                    }
+                    new SnapshotMeasurement(environment, first, settings, bridges, out).run(databases, results);
+                    new ReadLatencyMeasurement(settings, out).run(databases, results);
                 } finally {
                     environment.release(databases);
                 }
             });
         }
-        if (settings.measures(Measurement.LAG)) {
+        for (Layout layout : settings.measures(Measurement.LAG) ? layouts : List.<Layout>of()) {
             step(results, layout, SteadyLagMeasurement.NAME,
-                    () -> new SteadyLagMeasurement(environment, settings, bridges, out).run(results));
+                    () -> new SteadyLagMeasurement(environment, layout, settings, bridges, out).run(results));
         }
-        if (settings.measures(Measurement.WRITERS)) {
-            WriterCostMeasurement writers = new WriterCostMeasurement(environment, settings, bridges, out);
-            step(results, layout, WriterCostMeasurement.NAME, () -> writers.run(1, first, results));
-            step(results, layout, WriterCostMeasurement.NAME, () -> writers.run(100, first, results));
+        for (Layout layout : settings.measures(Measurement.WRITERS) ? layouts : List.<Layout>of()) {
+            WriterCostMeasurement writers = new WriterCostMeasurement(environment, layout, settings, bridges, out);
+            step(results, layout, WriterCostMeasurement.NAME, () -> writers.run(1, layout == first, results));
+            step(results, layout, WriterCostMeasurement.NAME, () -> writers.run(100, layout == first, results));
         }
     }
 

@@ -9,6 +9,7 @@ import jdk.jfr.consumer.RecordingFile;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,9 +18,10 @@ import java.util.Map;
 
 /**
  * Where the bridge's CPU went during a profiled catch-up, from the Java Flight Recorder recording
- * its process made (settings=profile: a Java stack sampled every 10 ms per running thread). Prints
- * the execution samples aggregated by top frame, by the top frame's package, by thread, and by the
- * innermost frame of the bridge's own code (io.agentstatebridge) on the stack; then the allocation
+ * its process made (the JDK's profile settings, Java stacks sampled every 2 ms instead of 10).
+ * Prints the execution samples aggregated by top frame, by the top frame's package, by thread, and
+ * by the innermost frame of the bridge's own code (io.agentstatebridge) on the stack, or else the
+ * innermost frame outside the JDK (Debezium's, Kafka Connect's, the driver's); then the allocation
  * sites and the collector's pauses. Time a thread spends waiting (on PostgreSQL, on a queue) is not
  * sampled: the figures are shares of the JVM's running time, not of the catch-up's.
  */
@@ -33,9 +35,18 @@ final class FlightRecording {
         this.file = file;
     }
 
-    /** The JVM option that starts the recording with the process; {@link RunningBridge#dumpFlightRecording} writes it out. */
-    static String startOption() {
-        return "-XX:StartFlightRecording=name=" + NAME + ",settings=profile";
+    /**
+     * The JVM option that starts the recording with the process ({@link RunningBridge#dumpFlightRecording}
+     * writes it out), with its settings written to {@code directory}.
+     */
+    static String startOption(Path directory) throws IOException {
+        String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        String settings = profile.replaceFirst("(<event name=\"jdk.ExecutionSample\">\\s*<setting name=\"enabled\"[^<]*</setting>"
+                + "\\s*<setting name=\"period\"[^>]*>)10 ms", "$12 ms");
+        Path file = directory.resolve("bench-profile.jfc");
+        Files.createDirectories(directory);
+        Files.writeString(file, settings);
+        return "-XX:StartFlightRecording=name=" + NAME + ",settings=" + file.toAbsolutePath();
     }
 
     static String fileName(Layout layout, String variant) {
@@ -68,7 +79,9 @@ final class FlightRecording {
                     add(byThread, thread == null ? "?" : thread.getJavaName().replaceAll("\\d+", "N"));
                     add(byBridgeFrame, frames.stream().map(RecordedFrame::getMethod)
                             .filter(m -> m.getType().getName().startsWith("io.agentstatebridge."))
-                            .findFirst().map(FlightRecording::method).orElse("(no bridge frame: " + packageOf(top) + ")"));
+                            .findFirst().map(FlightRecording::method).orElseGet(() -> "[outside the bridge] " + frames.stream()
+                                    .map(RecordedFrame::getMethod).filter(m -> !isJdk(m)).findFirst()
+                                    .map(FlightRecording::method).orElse(method(top))));
                 }
                 case "jdk.NativeMethodSample" -> nativeSamples++;
                 case "jdk.ObjectAllocationSample" -> {
@@ -95,7 +108,7 @@ final class FlightRecording {
         table(out, "hot methods (top frame, self time)", byFrame, samples);
         table(out, "by package of the top frame", byPackage, samples);
         table(out, "by thread", byThread, samples);
-        table(out, "by innermost bridge method on the stack (inclusive)", byBridgeFrame, samples);
+        table(out, "by innermost bridge method on the stack (inclusive), else innermost frame outside the JDK", byBridgeFrame, samples);
         long allocated = allocations.values().stream().mapToLong(Long::longValue).sum();
         table(out, String.format("allocation sites (%,d MB sampled)", allocated >> 20), allocations, allocated);
         out.printf("    collections: %,d, pauses %.0f ms in all, heap after GC up to %,d MB%n%n", collections, pauseMillis,
@@ -105,6 +118,11 @@ final class FlightRecording {
 
     private static List<RecordedFrame> frames(RecordedStackTrace stack) {
         return stack == null ? List.of() : stack.getFrames().stream().filter(RecordedFrame::isJavaFrame).toList();
+    }
+
+    private static boolean isJdk(RecordedMethod method) {
+        String type = method.getType().getName();
+        return type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.") || type.startsWith("sun.");
     }
 
     private static void add(Map<String, Long> counts, String key) {

@@ -15,7 +15,7 @@ public enum JvmOptions {
      * The options of the Dockerfile's ENTRYPOINT (a test keeps them equal). Outside a container the
      * percentage is of the machine's memory, inside it of the container's limit.
      */
-    DOCKERFILE("Dockerfile ENTRYPOINT options", List.of("-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError"), 50);
+    DOCKERFILE("Dockerfile JVM options", List.of("-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError"), 50);
 
     private final String label;
     private final List<String> options;

@@ -26,12 +26,15 @@ final class SnapshotMeasurement {
     private static final int PRELOAD_TRANSACTION = 10_000;
 
     private final BenchEnvironment environment;
+    private final Layout layout;
     private final BenchSettings settings;
     private final BridgeRuns bridges;
     private final PrintWriter out;
 
-    SnapshotMeasurement(BenchEnvironment environment, BenchSettings settings, BridgeRuns bridges, PrintWriter out) {
+    SnapshotMeasurement(BenchEnvironment environment, Layout layout, BenchSettings settings, BridgeRuns bridges,
+            PrintWriter out) {
         this.environment = environment;
+        this.layout = layout;
         this.settings = settings;
         this.bridges = bridges;
         this.out = out;
@@ -39,7 +42,7 @@ final class SnapshotMeasurement {
 
     void run(BenchDatabases databases, BenchResults results) throws SQLException, InterruptedException, IOException {
         out.printf("%n[%s, %s] %,d pre-existing events, writers adding %,d events/s, a bridge's first start%n",
-                environment.layout().label(), NAME, settings.events(), WRITE_RATE);
+                layout.label(), NAME, settings.events(), WRITE_RATE);
         AtomicLong numbers = new AtomicLong();
         new EventWriter(databases.source(), 2, false, numbers).write(PRELOAD_TRANSACTION, settings.events(), Long.MAX_VALUE,
                 () -> false, "preload", out);
@@ -71,12 +74,12 @@ final class SnapshotMeasurement {
         } finally {
             writing.stop();
         }
-        BenchResults.Scope figures = results.scope(environment.layout(), NAME, "initial snapshot");
+        BenchResults.Scope figures = results.scope(layout, NAME, "initial snapshot");
         figures.add("bridge", snapshotEvents / seconds, BenchFigure.EVENTS_PER_SECOND, Target.SNAPSHOT, String.format(
                 "%,d events in %.1f s from the process's start, writers adding %,d events/s; caught up with them %.1f s later; %s",
                 snapshotEvents, seconds, WRITE_RATE, catchUpSeconds, verdict.equal() ? "verified equal" : "verification: DIFFERS"));
         figures.add("verified equal", verdict.equal() ? 1 : 0, BenchFigure.YES, "");
-        results.scope(environment.layout(), CatchUpMeasurement.MEMORY, "snapshot").add(JvmOptions.README.describe(),
+        results.scope(layout, CatchUpMeasurement.MEMORY, "snapshot").add(JvmOptions.README.describe(),
                 peak < 0 ? Double.NaN : peak / 1048576.0, BenchFigure.MEGABYTES, "peak resident set (VmHWM) through the snapshot "
                         + "and catching up after it");
     }

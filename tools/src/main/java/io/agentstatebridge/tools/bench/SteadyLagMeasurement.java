@@ -25,21 +25,24 @@ final class SteadyLagMeasurement {
     private static final Duration LAST_DRAIN_BOUND = Duration.ofSeconds(60);
 
     private final BenchEnvironment environment;
+    private final Layout layout;
     private final BenchSettings settings;
     private final BridgeRuns bridges;
     private final PrintWriter out;
 
-    SteadyLagMeasurement(BenchEnvironment environment, BenchSettings settings, BridgeRuns bridges, PrintWriter out) {
+    SteadyLagMeasurement(BenchEnvironment environment, Layout layout, BenchSettings settings, BridgeRuns bridges,
+            PrintWriter out) {
         this.environment = environment;
+        this.layout = layout;
         this.settings = settings;
         this.bridges = bridges;
         this.out = out;
     }
 
     void run(BenchResults results) throws SQLException, InterruptedException, IOException {
-        out.printf("%n[%s, %s] rates %s events/s for %d s each, probes every 10 ms on average%n", environment.layout().label(),
+        out.printf("%n[%s, %s] rates %s events/s for %d s each, probes every 10 ms on average%n", layout.label(),
                 NAME, settings.steadyRates(), settings.steadyPhase().toSeconds());
-        BenchDatabases databases = environment.fresh("steady");
+        BenchDatabases databases = environment.fresh(layout, "steady");
         ProbeLog log = new ProbeLog();
         EventWriter writers = new EventWriter(databases.source(), WRITERS, true, new AtomicLong());
         try (ProbeWriter probes = new ProbeWriter(databases.openSource(), log);
@@ -53,7 +56,7 @@ final class SteadyLagMeasurement {
             boolean drained = window.drain(DRAIN_BOUND);
             List<Integer> rates = settings.steadyRates();
             for (int i = 0; i < rates.size(); i++) {
-                BenchResults.Scope figures = results.scope(environment.layout(), NAME, String.format("%,d events/s", rates.get(i)));
+                BenchResults.Scope figures = results.scope(layout, NAME, String.format("%,d events/s", rates.get(i)));
                 if (!drained) {
                     figures.add("p99 lag", Double.NaN, BenchFigure.MILLISECONDS, target(rates.get(i), true),
                             "not measured: the bridge had not drained the previous window's backlog within " + DRAIN_BOUND.toSeconds() + " s");
@@ -62,7 +65,7 @@ final class SteadyLagMeasurement {
                 boolean last = i == rates.size() - 1;
                 drained = measure(rates.get(i), window, log, last ? LAST_DRAIN_BOUND : DRAIN_BOUND, figures);
             }
-            results.scope(environment.layout(), CatchUpMeasurement.MEMORY, "steady lag").add(JvmOptions.README.describe(),
+            results.scope(layout, CatchUpMeasurement.MEMORY, "steady lag").add(JvmOptions.README.describe(),
                     memory.peakBytes() < 0 ? Double.NaN : memory.peakBytes() / 1048576.0, BenchFigure.MEGABYTES,
                     "peak resident set (VmHWM) through the warm-up and every rate");
         } finally {
@@ -75,7 +78,8 @@ final class SteadyLagMeasurement {
         out.printf("    writing %,d events/s for %d s ...%n", rate, settings.steadyPhase().toSeconds());
         out.flush();
         environment.checkpoint();
-        CpuAccount account = new CpuAccount(window.bridge.pid(), environment.sourceServerPid(), environment.targetServerPid());
+        CpuAccount account = new CpuAccount(window.bridge.pid(), environment.sourceServerPid(),
+                environment.targetServerPid(layout));
         CpuAccount.Reading start = account.read();
         long from = System.nanoTime();
         long written = window.hold(rate, settings.steadyPhase());

@@ -34,12 +34,20 @@ final class SvgChart {
     private SvgChart() {
     }
 
-    static void write(List<BenchFigure> figures, String subtitle, Path file) throws IOException {
+    /** {@code subtitle}: lines under the title (machine, code, load); {@code events}: the backlog's size. */
+    static void write(List<BenchFigure> figures, List<String> subtitle, long events, Path file) throws IOException {
         Set<Layout> layouts = new LinkedHashSet<>();
         figures.forEach(f -> layouts.add(f.layout()));
         StringBuilder body = new StringBuilder();
-        int y = legend(body, layouts, 62);
-        y = panel(body, "Catch-up from a 1,000,000-event backlog, events/s (grey: PostgreSQL's own decoder, for scale)",
+        int y = 40;
+        for (String line : wrap(subtitle)) {
+            body.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" fill=\"#555\" font-size=\"10\">%s</text>%n", y,
+                    escape(line)));
+            y += 13;
+        }
+        y = legend(body, layouts, y + 12);
+        y = panel(body, String.format(Locale.ROOT, "Catch-up from a %,d-event backlog, events/s (pale: PostgreSQL's own decoder, "
+                + "for scale)", events),
                 catchUpRows(figures, layouts), y, false);
         y = panel(body, "Initial snapshot with writers writing, events/s", List.of(
                 row("initial snapshot", figures, layouts, f -> f.measurement().equals(SnapshotMeasurement.NAME)
@@ -51,8 +59,7 @@ final class SvgChart {
         String svg = String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"
                 + "<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">agent-state-bridge benchmark</text>%n"
-                + "<text x=\"10\" y=\"40\" fill=\"#555\" font-size=\"10\">%s</text>%n%s</svg>%n", WIDTH, y + 10,
-                escape(subtitle), body);
+                + "%s</svg>%n", WIDTH, y + 10, body);
         Files.writeString(file, svg, StandardCharsets.UTF_8);
     }
 
@@ -62,7 +69,8 @@ final class SvgChart {
             Predicate<BenchFigure> catchUp = f -> f.measurement().equals(CatchUpMeasurement.NAME) && f.variant().equals(variant)
                     && f.unit().equals(BenchFigure.EVENTS_PER_SECOND);
             Set<String> metrics = new LinkedHashSet<>();
-            figures.stream().filter(catchUp).map(BenchFigure::metric).forEach(metrics::add);
+            figures.stream().filter(catchUp).map(BenchFigure::metric).filter(m -> !m.contains("decoder")).forEach(metrics::add);
+            figures.stream().filter(catchUp).map(BenchFigure::metric).filter(m -> m.contains("decoder")).forEach(metrics::add);
             for (String metric : metrics) {
                 rows.add(row(variant + ", " + metric, figures, layouts, catchUp.and(f -> f.metric().equals(metric)),
                         metric.contains("decoder")));
@@ -186,6 +194,24 @@ final class SvgChart {
             y += height + ROW_GAP;
         }
         return y + 12;
+    }
+
+    /** The lines, long ones broken after a "; " so that each fits the width at the subtitle's size. */
+    private static List<String> wrap(List<String> lines) {
+        int fits = 170;
+        List<String> wrapped = new ArrayList<>();
+        for (String line : lines) {
+            StringBuilder current = new StringBuilder();
+            for (String part : line.split("(?<=; )")) {
+                if (current.length() > 0 && current.length() + part.length() > fits) {
+                    wrapped.add(current.toString().strip());
+                    current.setLength(0);
+                }
+                current.append(part);
+            }
+            wrapped.add(current.toString().strip());
+        }
+        return wrapped;
     }
 
     /** Position on a logarithmic axis from 1 to {@code max}. */

@@ -39,12 +39,15 @@ final class WriterCostMeasurement {
     }
 
     private final BenchEnvironment environment;
+    private final Layout layout;
     private final BenchSettings settings;
     private final BridgeRuns bridges;
     private final PrintWriter out;
 
-    WriterCostMeasurement(BenchEnvironment environment, BenchSettings settings, BridgeRuns bridges, PrintWriter out) {
+    WriterCostMeasurement(BenchEnvironment environment, Layout layout, BenchSettings settings, BridgeRuns bridges,
+            PrintWriter out) {
         this.environment = environment;
+        this.layout = layout;
         this.settings = settings;
         this.bridges = bridges;
         this.out = out;
@@ -53,9 +56,9 @@ final class WriterCostMeasurement {
     void run(int eventsPerTransaction, boolean withTriggers, BenchResults results)
             throws SQLException, InterruptedException, IOException {
         String variant = eventsPerTransaction == 1 ? "1-event tx" : eventsPerTransaction + "-event tx";
-        out.printf("%n[%s, %s, %s] %d connections writing unpaced for %d s each%n", environment.layout().label(), NAME, variant,
+        out.printf("%n[%s, %s, %s] %d connections writing unpaced for %d s each%n", layout.label(), NAME, variant,
                 BenchSettings.WRITER_CONNECTIONS, settings.writerPhase().toSeconds());
-        BenchResults.Scope figures = results.scope(environment.layout(), NAME, variant);
+        BenchResults.Scope figures = results.scope(layout, NAME, variant);
         double baseline = Double.NaN;
         List<Consumer> consumers = withTriggers ? List.of(Consumer.values()) : List.of(Consumer.NONE, Consumer.BRIDGE);
         for (Consumer consumer : consumers) {
@@ -79,7 +82,8 @@ final class WriterCostMeasurement {
     }
 
     private Run measure(Consumer consumer, int eventsPerTransaction) throws SQLException, InterruptedException, IOException {
-        BenchDatabases databases = environment.fresh("writers_" + eventsPerTransaction + "_" + consumer.name().toLowerCase());
+        BenchDatabases databases = environment.fresh(layout, "writers_" + eventsPerTransaction + "_"
+                + consumer.name().toLowerCase(java.util.Locale.ROOT));
         ProbeLog log = new ProbeLog();
         try (ProbeWriter probes = new ProbeWriter(databases.openSource(), log);
              ProbeWatcher watcher = consumer == Consumer.BRIDGE ? new ProbeWatcher(databases.openTarget(), log) : null;
@@ -95,7 +99,7 @@ final class WriterCostMeasurement {
             out.flush();
             Backpressure hold = new Backpressure(log, consumer == Consumer.BRIDGE);
             CpuAccount account = new CpuAccount(bridge == null ? -1 : bridge.pid(), environment.sourceServerPid(),
-                    environment.targetServerPid());
+                    environment.targetServerPid(layout));
             CpuAccount.Reading start = account.read();
             probes.start();
             long from = System.nanoTime();
