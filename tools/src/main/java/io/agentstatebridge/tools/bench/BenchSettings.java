@@ -61,6 +61,17 @@ public record BenchSettings(long events, List<Integer> steadyRates, Duration ste
         measurements = Set.copyOf(EnumSet.copyOf(measurements));
     }
 
+    /**
+     * Events on the source before a bridge first starts, in the catch-up, steady-lag and writer-cost
+     * measurements: a tenth of {@link #events}. The bridge's snapshot copies them and computes the
+     * read side's statistics, as in any deployment with a history. A read side that starts empty
+     * keeps plans made for empty tables until autovacuum first analyzes it, minutes later on a busy
+     * machine, and every figure would depend on when that happens.
+     */
+    public long history() {
+        return events / 10;
+    }
+
     public boolean embedded() {
         return source == null;
     }

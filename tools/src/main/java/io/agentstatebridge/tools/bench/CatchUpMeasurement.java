@@ -55,6 +55,8 @@ final class CatchUpMeasurement {
                 variants.stream().map(v -> v.layout().label() + " " + v.options().label()).toList());
         BenchDatabases first = environment.fresh(variants.get(0).layout(), "catchup_" + eventsPerTransaction);
         try {
+            AtomicLong numbers = new AtomicLong();
+            EventWriter.preload(first.source(), settings.history(), numbers, "history", out);
             List<BenchDatabases> targets = new ArrayList<>();
             for (Variant variant : variants) {
                 String name = variant.layout().option().replace('-', '_') + "_" + variant.options().name().toLowerCase(Locale.ROOT);
@@ -67,7 +69,7 @@ final class CatchUpMeasurement {
             try (Connection source = first.openSource()) {
                 RawDecoder.createSlot(source);
             }
-            Backlog backlog = writeBacklog(first, eventsPerTransaction);
+            Backlog backlog = writeBacklog(first, eventsPerTransaction, numbers);
             drainWithDecoder(first, backlog);
             for (int i = 0; i < targets.size(); i++) {
                 Variant variant = variants.get(i);
@@ -110,24 +112,27 @@ final class CatchUpMeasurement {
         }
     }
 
-    private Backlog writeBacklog(BenchDatabases databases, int eventsPerTransaction) throws SQLException, InterruptedException {
+    private Backlog writeBacklog(BenchDatabases databases, int eventsPerTransaction, AtomicLong numbers)
+            throws SQLException, InterruptedException {
         long bound = Math.max(120, settings.events() / 2_000);
         long walBefore = walPosition(databases);
+        long eventsBefore = databases.sourceCount("SELECT count(*) FROM agent_events");
+        long sessionsBefore = databases.sourceCount("SELECT count(*) FROM agent_sessions");
         // synchronous_commit off for the backlog's writers only: the same WAL, written without
         // waiting for each commit's flush (the 1-event backlog would otherwise take ten minutes).
-        EventWriter.Written written = new EventWriter(databases.source(), BenchSettings.WRITER_CONNECTIONS, false, new AtomicLong())
+        EventWriter.Written written = new EventWriter(databases.source(), BenchSettings.WRITER_CONNECTIONS, false, numbers)
                 .write(eventsPerTransaction, settings.events(), System.nanoTime() + bound * 1_000_000_000L, () -> false,
                         "backlog", out);
         long closingProbe;
         try (ProbeWriter probes = new ProbeWriter(databases.openSource(), new ProbeLog())) {
             closingProbe = probes.commitOne();
         }
-        long events = databases.sourceCount("SELECT count(*) FROM agent_events");
-        long sessions = databases.sourceCount("SELECT count(*) FROM agent_sessions");
+        long events = databases.sourceCount("SELECT count(*) FROM agent_events") - eventsBefore;
+        long sessions = databases.sourceCount("SELECT count(*) FROM agent_sessions") - sessionsBefore;
         double walMegabytes = (walPosition(databases) - walBefore) / 1048576.0;
         return new Backlog(events, sessions, closingProbe, written.eventsPerSecond(), String.format(
-                "%,d events (%,d sessions, %.0f MB of WAL), %d connections, synchronous_commit off for the backlog only%s",
-                events, sessions, walMegabytes, BenchSettings.WRITER_CONNECTIONS,
+                "%,d events (%,d sessions, %.0f MB of WAL) on a history of %,d, %d connections, synchronous_commit off for the "
+                        + "backlog only%s", events, sessions, walMegabytes, eventsBefore, BenchSettings.WRITER_CONNECTIONS,
                 written.events() < settings.events() ? "; stopped at the " + bound + " s bound" : ""));
     }
 
@@ -163,6 +168,10 @@ final class CatchUpMeasurement {
         long peak;
         long maxRss;
         Path recording = null;
+        long appliedBefore;
+        try (Connection target = databases.openTarget()) {
+            appliedBefore = BridgeRuns.changesApplied(target, databases.bridge());
+        }
         try (ProbeWatcher watcher = new ProbeWatcher(databases.openTarget(), log);
              RunningBridge bridge = bridges.launch(databases, options, recorder, "catchup-" + variant + "-" + options.name());
              ProcessMemory memory = new ProcessMemory(bridge.pid());
@@ -176,7 +185,7 @@ final class CatchUpMeasurement {
                 done = watcher.awaitVisible(backlog.closingProbe, Duration.ofSeconds(15), bridge);
                 if (!done) {
                     out.printf("    catch-up: %,d of %,d changes applied (%.0f s, RSS %,d MB)%n",
-                            BridgeRuns.changesApplied(target, databases.bridge()), backlog.events + backlog.sessions,
+                            BridgeRuns.changesApplied(target, databases.bridge()) - appliedBefore, backlog.events + backlog.sessions,
                             (System.nanoTime() - bridge.startedNanos()) / 1e9, memory.maxRssBytes() >> 20);
                     out.flush();
                 }
@@ -198,7 +207,7 @@ final class CatchUpMeasurement {
                 String.format("%,d events in %s from the process's start; %s%s", backlog.events,
                         Double.isNaN(seconds) ? "more than " + bound.toSeconds() + " s (timed out)" : String.format("%.1f s", seconds),
                         verdict.equal() ? "verified equal" : "verification: DIFFERS",
-                        Double.isNaN(cpu.source()) ? "" : String.format("; other processes used %.2f cores meanwhile", cpu.otherCores())));
+                        Double.isNaN(cpu.source()) ? "" : "; " + cpu.describeMachine()));
         figures.add(metric + ": verified equal", verdict.equal() ? 1 : 0, BenchFigure.YES, "");
         figures.add(metric + " / decoder", rate / backlog.decoderRate, "ratio", "");
         if (!Double.isNaN(cpu.source())) {

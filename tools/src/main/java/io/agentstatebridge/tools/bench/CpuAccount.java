@@ -9,8 +9,9 @@ import java.util.List;
  * Who used the machine's CPU during a timed window, from Linux's /proc: the bridge's JVM, the
  * source server and the target server (each a postmaster with every process under it, including
  * the ones it has reaped since), this bench's JVM, and everything else on the machine (other
- * people's work: the measure of how noisy the window was). Read before and after; the difference
- * is the window's. Empty off Linux.
+ * people's work: the measure of how noisy the window was), and the machine's pressure stall
+ * figures (the share of the time some task waited for a CPU, or for I/O, everyone's included).
+ * Read before and after; the difference is the window's. NaN off Linux.
  */
 final class CpuAccount {
     /** Linux reports process times in USER_HZ ticks, 100 a second on every mainstream architecture. */
@@ -28,14 +29,25 @@ final class CpuAccount {
     }
 
     /** CPU seconds used so far by each party, and the wall-clock time of the reading. */
-    record Reading(long nanos, double bridge, double source, double target, double bench, double machine) {
+    record Reading(long nanos, double bridge, double source, double target, double bench, double machine, double cpuStall,
+                   double ioStall) {
     }
 
-    /** CPU seconds each party used in a window; NaN where unknown. */
-    record Use(double seconds, double bridge, double source, double target, double bench, double others) {
+    /**
+     * CPU seconds each party used in a window, and the shares of it some task stalled waiting for a
+     * CPU and for I/O; NaN where unknown.
+     */
+    record Use(double seconds, double bridge, double source, double target, double bench, double others, double cpuStall,
+               double ioStall) {
         /** Cores used on average by the machine's other processes. */
         double otherCores() {
             return others / seconds;
+        }
+
+        /** How busy the machine was besides the measurement, for a figure's note. */
+        String describeMachine() {
+            return String.format("other processes used %.2f cores; CPU pressure %.0f%%, I/O pressure %.0f%%", otherCores(),
+                    100 * cpuStall, 100 * ioStall);
         }
     }
 
@@ -43,7 +55,7 @@ final class CpuAccount {
         double source = sourceServerPid < 0 ? Double.NaN : tree(sourceServerPid);
         double target = targetServerPid < 0 ? Double.NaN : targetServerPid == sourceServerPid ? 0 : tree(targetServerPid);
         return new Reading(System.nanoTime(), process(bridgePid), source, target, process(ProcessHandle.current().pid()),
-                machineBusy());
+                machineBusy(), stallSeconds("cpu"), stallSeconds("io"));
     }
 
     static Use between(Reading start, Reading end) {
@@ -52,7 +64,9 @@ final class CpuAccount {
         double target = end.target() - start.target();
         double bench = end.bench() - start.bench();
         double others = end.machine() - start.machine() - bridge - bench - (Double.isNaN(source) ? 0 : source + target);
-        return new Use((end.nanos() - start.nanos()) / 1e9, bridge, source, target, bench, Math.max(0, others));
+        double seconds = (end.nanos() - start.nanos()) / 1e9;
+        return new Use(seconds, bridge, source, target, bench, Math.max(0, others), (end.cpuStall() - start.cpuStall()) / seconds,
+                (end.ioStall() - start.ioStall()) / seconds);
     }
 
     /** CPU seconds of a process and every process under it (live ones, and the ones reaped: cutime, cstime). */
@@ -75,6 +89,16 @@ final class CpuAccount {
             return ticks / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
+        }
+    }
+
+    /** Seconds some task has stalled on {@code resource} since boot (Linux pressure stall information). */
+    private static double stallSeconds(String resource) {
+        try {
+            String some = Files.readAllLines(Path.of("/proc/pressure", resource)).get(0);
+            return Long.parseLong(some.substring(some.indexOf("total=") + 6).trim()) / 1e6;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 

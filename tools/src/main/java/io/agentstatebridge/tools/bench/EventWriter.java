@@ -65,6 +65,15 @@ final class EventWriter {
     }
 
     /**
+     * Writes {@code count} events of untimed history (or the snapshot's source) in transactions of
+     * 10,000 on two connections, without waiting for each commit's flush.
+     */
+    static void preload(DatabaseUrl source, long count, AtomicLong numbers, String label, PrintWriter out)
+            throws InterruptedException, SQLException {
+        new EventWriter(source, 2, false, numbers).write(10_000, count, Long.MAX_VALUE, () -> false, label, out);
+    }
+
+    /**
      * Writes up to {@code count} events in transactions of {@code eventsPerTransaction}, unpaced,
      * stopping early at {@code deadlineNanos} (a System.nanoTime() value); while {@code hold} is
      * true no new transaction starts. Prints progress every 5 s.

@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The machine and code a run measured, for the line that heads its figures: date, processor, cores,
  * memory, system, Java, and the commit of the bridge's jar when it sits in a git work tree; and the
- * machine's load average (1 minute) sampled every 10 s through the run, since other people's work
- * on a shared machine moves every figure.
+ * machine's load average (1 minute) sampled every 10 s through the run, with the CPU and I/O
+ * pressure over it, since other people's work on a shared machine moves every figure.
  */
 final class Machine implements AutoCloseable {
     private final Thread sampler;
     private final double loadAtStart;
+    private final CpuAccount machine = new CpuAccount(-1, -1, -1);
+    private final CpuAccount.Reading start = machine.read();
     private volatile double loadMax;
     private volatile double loadSum;
     private volatile int loadSamples;
@@ -50,12 +52,13 @@ final class Machine implements AutoCloseable {
                 System.getProperty("os.version"), System.getProperty("java.version"), commit(bridgeJar));
     }
 
-    /** The 1-minute load average now, at the start, the mean and the largest of the samples. */
+    /** The 1-minute load average at the start, now, on average and at most; the CPU and I/O pressure since the start. */
     String describeLoad() {
         double now = loadAverage();
-        return String.format(Locale.ROOT, "load average (1 min) %.2f at the start, %.2f at the end, %.2f on average, %.2f at most "
-                + "(the bench's own work included)", loadAtStart, now, loadSamples == 0 ? now : loadSum / loadSamples,
-                Math.max(loadMax, now));
+        CpuAccount.Use use = CpuAccount.between(start, machine.read());
+        return String.format(Locale.ROOT, "load average (1 min) %.2f at the start, %.2f at the end, %.2f on average, %.2f at most; "
+                + "CPU pressure %.0f%%, I/O pressure %.0f%% (the bench's own work included)", loadAtStart, now,
+                loadSamples == 0 ? now : loadSum / loadSamples, Math.max(loadMax, now), 100 * use.cpuStall(), 100 * use.ioStall());
     }
 
     static double loadAverage() {

@@ -22,8 +22,6 @@ final class SnapshotMeasurement {
     static final String NAME = "snapshot";
     /** What the writers write while the snapshot runs. */
     static final int WRITE_RATE = 1_000;
-    /** Preloading is not timed, so it uses big transactions. */
-    private static final int PRELOAD_TRANSACTION = 10_000;
 
     private final BenchEnvironment environment;
     private final Layout layout;
@@ -44,8 +42,7 @@ final class SnapshotMeasurement {
         out.printf("%n[%s, %s] %,d pre-existing events, writers adding %,d events/s, a bridge's first start%n",
                 layout.label(), NAME, settings.events(), WRITE_RATE);
         AtomicLong numbers = new AtomicLong();
-        new EventWriter(databases.source(), 2, false, numbers).write(PRELOAD_TRANSACTION, settings.events(), Long.MAX_VALUE,
-                () -> false, "preload", out);
+        EventWriter.preload(databases.source(), settings.events(), numbers, "preload", out);
         environment.checkpoint();
         ProbeLog log = new ProbeLog();
         EventWriter writers = new EventWriter(databases.source(), 4, true, numbers);

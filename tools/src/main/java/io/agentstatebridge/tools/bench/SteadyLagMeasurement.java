@@ -44,11 +44,16 @@ final class SteadyLagMeasurement {
                 NAME, settings.steadyRates(), settings.steadyPhase().toSeconds());
         BenchDatabases databases = environment.fresh(layout, "steady");
         ProbeLog log = new ProbeLog();
-        EventWriter writers = new EventWriter(databases.source(), WRITERS, true, new AtomicLong());
+        AtomicLong numbers = new AtomicLong();
+        EventWriter.preload(databases.source(), settings.history(), numbers, "history", out);
+        EventWriter writers = new EventWriter(databases.source(), WRITERS, true, numbers);
         try (ProbeWriter probes = new ProbeWriter(databases.openSource(), log);
              ProbeWatcher watcher = new ProbeWatcher(databases.openTarget(), log);
              RunningBridge bridge = bridges.startStreaming(databases, probes, watcher, "steady-lag");
              ProcessMemory memory = new ProcessMemory(bridge.pid())) {
+            // One checkpoint before the warm-up, none between windows: the full-page writes that follow
+            // a checkpoint would swell the WAL at the start of each window.
+            environment.checkpoint();
             probes.start();
             Window window = new Window(writers, probes, watcher, bridge);
             out.printf("    warming up at %,d events/s for %d s ...%n", WARM_UP_RATE, settings.steadyPhase().toSeconds() / 4);
@@ -77,7 +82,6 @@ final class SteadyLagMeasurement {
             throws SQLException, InterruptedException {
         out.printf("    writing %,d events/s for %d s ...%n", rate, settings.steadyPhase().toSeconds());
         out.flush();
-        environment.checkpoint();
         CpuAccount account = new CpuAccount(window.bridge.pid(), environment.sourceServerPid(),
                 environment.targetServerPid(layout));
         CpuAccount.Reading start = account.read();
@@ -101,8 +105,7 @@ final class SteadyLagMeasurement {
         figures.add(String.format("p99 lag, last %.0f s", stats.edgeSeconds()), stats.last().at(99), BenchFigure.MILLISECONDS,
                 String.format("first %.0f s: %.0f ms", stats.edgeSeconds(), stats.first().at(99)));
         figures.add("lag bounded", stats.bounded() ? 1 : 0, BenchFigure.YES, target(rate, false), stats.describeGrowth());
-        figures.add("bridge CPU", cpu.bridge() / cpu.seconds(), "cores", String.format("others' use of the machine %.2f cores",
-                cpu.otherCores()));
+        figures.add("bridge CPU", cpu.bridge() / cpu.seconds(), "cores", cpu.describeMachine());
         return drained;
     }
 

@@ -85,6 +85,8 @@ final class WriterCostMeasurement {
         BenchDatabases databases = environment.fresh(layout, "writers_" + eventsPerTransaction + "_"
                 + consumer.name().toLowerCase(java.util.Locale.ROOT));
         ProbeLog log = new ProbeLog();
+        AtomicLong numbers = new AtomicLong();
+        EventWriter.preload(databases.source(), settings.history(), numbers, "history", out);
         try (ProbeWriter probes = new ProbeWriter(databases.openSource(), log);
              ProbeWatcher watcher = consumer == Consumer.BRIDGE ? new ProbeWatcher(databases.openTarget(), log) : null;
              RunningBridge bridge = consumer == Consumer.BRIDGE
@@ -103,13 +105,12 @@ final class WriterCostMeasurement {
             CpuAccount.Reading start = account.read();
             probes.start();
             long from = System.nanoTime();
-            EventWriter.Written written = new EventWriter(databases.source(), BenchSettings.WRITER_CONNECTIONS, true, new AtomicLong())
+            EventWriter.Written written = new EventWriter(databases.source(), BenchSettings.WRITER_CONNECTIONS, true, numbers)
                     .write(eventsPerTransaction, Long.MAX_VALUE / 2, from + settings.writerPhase().toNanos(), hold, consumer.label, out);
             long to = System.nanoTime();
             CpuAccount.Use cpu = CpuAccount.between(start, account.read());
             probes.check();
-            String note = String.format("%,.0f events/s; others' use of the machine %.2f cores", written.eventsPerSecond(),
-                    cpu.otherCores());
+            String note = String.format("%,.0f events/s; %s", written.eventsPerSecond(), cpu.describeMachine());
             if (bridge == null) {
                 return new Run(written.eventsPerSecond(), 0, written.eventsPerSecond(), note);
             }
