@@ -41,7 +41,7 @@ public final class Benchmark {
         try (Machine watch = new Machine()) {
             out.println(machine);
             out.printf("load average (1 min) before the bench starts its servers: %.2f%n", Machine.loadAverage());
-            out.printf("bridge under test: %s, started as its own process for each run%n", jar.path());
+            out.printf("bridge under test: %s, started as its own process (with the java of this JVM) for each run%n", jar.shown());
             BridgeRuns bridges = new BridgeRuns(jar, settings.output().resolve("logs"), out);
             if (settings.embedded()) {
                 try (BenchServers embedded = BenchServers.start(out)) {

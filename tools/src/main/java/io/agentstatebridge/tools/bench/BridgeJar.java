@@ -73,6 +73,16 @@ final class BridgeJar {
         return jar;
     }
 
+    /** The jar as the output shows it: relative to the working directory when under it. */
+    String shown() {
+        return shown(jar);
+    }
+
+    private static String shown(Path path) {
+        Path here = Path.of("").toAbsolutePath();
+        return path.startsWith(here) ? here.relativize(path).toString() : path.toString();
+    }
+
     /** Starts a bridge; {@code extraJvmOptions} come after the user's options (the flight recorder's). */
     RunningBridge launch(BenchDatabases databases, JvmOptions options, List<String> extraJvmOptions, Path log)
             throws IOException {
@@ -89,7 +99,8 @@ final class BridgeJar {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
-        String shown = String.join(" ", command).replace(databases.source().jdbcUrl(), databases.source().redacted())
+        String shown = String.join(" ", command).replace(java.toString(), "java").replace(jar.toString(), shown(jar))
+                .replace(databases.source().jdbcUrl(), databases.source().redacted())
                 .replace(databases.target().jdbcUrl(), databases.target().redacted());
         return new RunningBridge(builder.start(), log, shown);
     }

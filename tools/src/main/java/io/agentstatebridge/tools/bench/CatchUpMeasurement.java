@@ -155,7 +155,7 @@ final class CatchUpMeasurement {
         String variant = eventsPerTransaction == 1 ? "1-event tx" : eventsPerTransaction + "-event tx";
         JvmOptions options = timed.options();
         boolean profile = timed.profile();
-        String metric = (options == JvmOptions.README ? "bridge" : "bridge, " + options.label()) + (profile ? ", profiled" : "");
+        String metric = (options == JvmOptions.README ? "bridge" : "bridge with " + options.label()) + (profile ? " (profiled)" : "");
         out.printf("    bridge catching up, %s (%s%s) ...%n", databases.layout().label(), options.describe(),
                 profile ? ", with Java Flight Recorder" : "");
         environment.checkpoint();
@@ -212,15 +212,15 @@ final class CatchUpMeasurement {
         figures.add(metric + " / decoder", rate / backlog.decoderRate, "ratio", "");
         if (!Double.isNaN(cpu.source())) {
             double events = backlog.events;
-            figures.add(metric + ": CPU per event, bridge process", 1e6 * cpu.bridge() / events, "µs/event",
+            figures.add(metric + ": bridge process CPU per event", 1e6 * cpu.bridge() / events, "µs/event",
                     String.format("%.1f s of CPU in %.1f s", cpu.bridge(), cpu.seconds()));
             if (databases.layout() == Layout.ONE_SERVER) {
-                figures.add(metric + ": CPU per event, the server", 1e6 * cpu.source() / events, "µs/event",
+                figures.add(metric + ": server CPU per event", 1e6 * cpu.source() / events, "µs/event",
                         String.format("%.1f s of CPU: decoding, and applying into the read side", cpu.source()));
             } else {
-                figures.add(metric + ": CPU per event, source server", 1e6 * cpu.source() / events, "µs/event",
+                figures.add(metric + ": source server CPU per event", 1e6 * cpu.source() / events, "µs/event",
                         String.format("%.1f s of CPU: mostly the walsender decoding", cpu.source()));
-                figures.add(metric + ": CPU per event, target server", 1e6 * cpu.target() / events, "µs/event",
+                figures.add(metric + ": target server CPU per event", 1e6 * cpu.target() / events, "µs/event",
                         String.format("%.1f s of CPU: applying into the read side", cpu.target()));
             }
         }

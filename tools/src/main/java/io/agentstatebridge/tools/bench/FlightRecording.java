@@ -46,7 +46,10 @@ final class FlightRecording {
         Path file = directory.resolve("bench-profile.jfc");
         Files.createDirectories(directory);
         Files.writeString(file, settings);
-        return "-XX:StartFlightRecording=name=" + NAME + ",settings=" + file.toAbsolutePath();
+        // Relative when it can be: the bridge runs in this process's working directory, and the command line is printed.
+        Path here = Path.of("").toAbsolutePath();
+        Path shown = file.toAbsolutePath().startsWith(here) ? here.relativize(file.toAbsolutePath()) : file.toAbsolutePath();
+        return "-XX:StartFlightRecording=name=" + NAME + ",settings=" + shown;
     }
 
     static String fileName(Layout layout, String variant) {

@@ -102,7 +102,7 @@ final class SteadyLagMeasurement {
         figures.add("p50 lag", stats.all().at(50), BenchFigure.MILLISECONDS, sampleNote);
         figures.add("p99 lag", stats.all().at(99), BenchFigure.MILLISECONDS, target(rate, true), sampleNote);
         figures.add("max lag", stats.all().max(), BenchFigure.MILLISECONDS, stats.censored() == 0 ? "" : "at least");
-        figures.add(String.format("p99 lag, last %.0f s", stats.edgeSeconds()), stats.last().at(99), BenchFigure.MILLISECONDS,
+        figures.add(String.format("p99 lag in the last %.0f s", stats.edgeSeconds()), stats.last().at(99), BenchFigure.MILLISECONDS,
                 String.format("first %.0f s: %.0f ms", stats.edgeSeconds(), stats.first().at(99)));
         figures.add("lag bounded", stats.bounded() ? 1 : 0, BenchFigure.YES, target(rate, false), stats.describeGrowth());
         figures.add("bridge CPU", cpu.bridge() / cpu.seconds(), "cores", cpu.describeMachine());

@@ -71,7 +71,7 @@ final class WriterCostMeasurement {
             if (consumer == Consumer.BRIDGE) {
                 figures.add("writers held back", run.heldPercent(), "% of the window",
                         "while the read side was more than 0.5 s behind: the bridge's pace, not its cost to the writers");
-                figures.add("bridge streaming, while not held back", 100 * run.unheldEventsPerSecond() / baseline, "% of no consumer",
+                figures.add("bridge streaming while not held back", 100 * run.unheldEventsPerSecond() / baseline, "% of no consumer",
                         String.format("%,.0f events/s: the CPU and I/O the bridge takes from the writers", run.unheldEventsPerSecond()));
             }
         }

@@ -37,7 +37,7 @@ class BenchSmokeIT {
                     .anyMatch(row -> row.startsWith("two servers,catch-up,100-event tx,bridge: verified equal,1.000,"))
                     .anyMatch(row -> row.startsWith("two servers,catch-up,1-event tx,bridge: verified equal,1.000,"))
                     .anyMatch(row -> row.startsWith("two servers,catch-up,100-event tx,PostgreSQL decoder,"))
-                    .anyMatch(row -> row.startsWith("two servers,catch-up,100-event tx,bridge: CPU per event, target server,"))
+                    .anyMatch(row -> row.startsWith("two servers,catch-up,100-event tx,bridge: target server CPU per event,"))
                     .anyMatch(row -> row.startsWith("two servers,bridge memory,100-event tx catch-up,java -jar (README),"))
                     .anyMatch(row -> row.startsWith("two servers,snapshot,initial snapshot,verified equal,1.000,"))
                     .anyMatch(row -> row.startsWith("two servers,reads,agent current state by key,projection (read side) p99,"))
