@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What every measurement does with a bridge process: start it from the production jar (printing the
@@ -40,8 +41,8 @@ final class BridgeRuns {
 
     RunningBridge launch(BenchDatabases databases, JvmOptions options, List<String> extraJvmOptions, String purpose)
             throws IOException {
-        String name = String.format("%02d-%s-%s", ++started, databases.layout().option(), purpose.toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-"));
+        String name = String.format("%02d-%s-%s", ++started, databases.layout().option(),
+                purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
         RunningBridge bridge = jar.launch(databases, options, extraJvmOptions, logs.resolve(name + ".log"));
         if (started == 1) {
             out.printf("    the bridge runs as its own process, e.g.: %s%n", bridge.commandLine());

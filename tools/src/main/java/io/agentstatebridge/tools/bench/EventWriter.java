@@ -41,6 +41,8 @@ final class EventWriter {
     private final boolean synchronousCommit;
     private final AtomicLong numbers;
     private final AtomicLong written = new AtomicLong();
+    /** Each writer thread's statement on its own connection. */
+    private final ThreadLocal<PreparedStatement> insert = new ThreadLocal<>();
 
     /**
      * {@code synchronousCommit} false writes the same WAL without waiting for each commit's flush:
@@ -155,12 +157,10 @@ final class EventWriter {
         }
     }
 
-    /** One connection's work, given its insert step. */
+    /** One connection's work; it writes with {@link #insertStep}. */
     private interface Lane {
         void run() throws SQLException, InterruptedException;
     }
-
-    private final ThreadLocal<PreparedStatement> insert = new ThreadLocal<>();
 
     private void insertStep(long from, long to) throws SQLException {
         PreparedStatement statement = insert.get();

@@ -7,7 +7,9 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -83,7 +85,7 @@ final class WriterCostMeasurement {
 
     private Run measure(Consumer consumer, int eventsPerTransaction) throws SQLException, InterruptedException, IOException {
         BenchDatabases databases = environment.fresh(layout, "writers_" + eventsPerTransaction + "_"
-                + consumer.name().toLowerCase(java.util.Locale.ROOT));
+                + consumer.name().toLowerCase(Locale.ROOT));
         ProbeLog log = new ProbeLog();
         AtomicLong numbers = new AtomicLong();
         EventWriter.preload(databases.source(), settings.history(), numbers, "history", out);
@@ -114,7 +116,7 @@ final class WriterCostMeasurement {
             if (bridge == null) {
                 return new Run(written.eventsPerSecond(), 0, written.eventsPerSecond(), note);
             }
-            boolean drained = watcher.awaitVisible(probes.commitOne(), java.time.Duration.ofSeconds(120), bridge);
+            boolean drained = watcher.awaitVisible(probes.commitOne(), Duration.ofSeconds(120), bridge);
             LagStats lag = LagStats.of(log.samples(from, to, System.nanoTime()), (to - from) / 1e9);
             double held = 100.0 * hold.heldNanos(to) / (to - from);
             double unheld = written.events() / ((to - from - hold.heldNanos(to)) / 1e9);
