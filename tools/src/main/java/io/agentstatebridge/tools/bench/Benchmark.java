@@ -33,6 +33,9 @@ public final class Benchmark {
     /** Runs everything; returns the figures, also written to the output directory. */
     public List<BenchFigure> run() throws IOException, SQLException {
         long started = System.nanoTime();
+        // Interrupted (Ctrl-C), the bench must not leave a bridge process behind; the servers stop with their own hooks.
+        Thread stopBridges = new Thread(() -> ProcessHandle.current().children().forEach(ProcessHandle::destroy), "bench-stop-bridges");
+        Runtime.getRuntime().addShutdownHook(stopBridges);
         BridgeJar jar = BridgeJar.locate(settings.bridgeJar());
         String machine = Machine.describe(jar.path());
         BenchResults results = new BenchResults(out);
@@ -69,6 +72,11 @@ public final class Benchmark {
                 settings.events(), svg);
         out.printf("%nwrote %s and %s%n", csv, svg);
         out.flush();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopBridges);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down already: the hook runs
+        }
         return figures;
     }
 
