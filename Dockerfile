@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The bridge as an image: `docker build -t agent-state-bridge .` then
-# `docker run agent-state-bridge run|migrate|verify|status|resnapshot ...`, configured with BRIDGE_* variables.
+# `docker run agent-state-bridge run|migrate|verify|status|resnapshot ...`, configured with AGENT_STATE_BRIDGE_*
+# variables (README.md lists them; docs/deployment.md shows how to give passwords).
 # The tools (loadgen, demo, bench, soak) are an image of their own, the `tools` stage:
 # `docker build --target tools -t agent-state-bridge-tools .`; nothing of them is in the bridge's image.
 # docker-compose.yml uses both; the tests in bridge/src/test/java/io/agentstatebridge/bridge/deploy/ and
@@ -38,15 +39,18 @@ FROM eclipse-temurin:17-jre AS bridge
 RUN groupadd --system bridge && useradd --system --gid bridge --home-dir /app --no-create-home bridge
 WORKDIR /app
 COPY --from=build /src/bridge/target/agent-state-bridge.jar /app/agent-state-bridge.jar
+# The launcher the README runs too: one place for the JVM's settings.
+COPY bin/agent-state-bridge /app/agent-state-bridge
 USER bridge
 # Inside a container the status page, /metrics and /health must be reachable from other containers.
-ENV BRIDGE_HTTP_BIND=0.0.0.0
+ENV AGENT_STATE_BRIDGE_HTTP_BIND=0.0.0.0
 EXPOSE 9187
 # /health/live fails only once the bridge has FAILED; /health/ready also while it catches up, which is no
 # reason to call the container unhealthy. The snapshot of a large source may take a while: hence the start period.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-    CMD curl -fsS -o /dev/null "http://127.0.0.1:${BRIDGE_HTTP_PORT:-9187}/health/live" || exit 1
-# The heap follows the container's memory limit, leaving half of it to the connector's classes, threads and buffers;
-# running out of memory ends the process so that it is restarted rather than left limping.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/agent-state-bridge.jar"]
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${AGENT_STATE_BRIDGE_HTTP_PORT:-9187}/health/live" || exit 1
+# The launcher gives the JVM a heap that holds what the bridge keeps in memory at most (the process stays under about
+# 384 MB resident, whatever the backlog or the container's limit) and ends it on running out of memory, so that it
+# is restarted rather than left limping. It execs java: the JVM is PID 1 and receives the stop signal itself.
+ENTRYPOINT ["/app/agent-state-bridge"]
 CMD ["run"]

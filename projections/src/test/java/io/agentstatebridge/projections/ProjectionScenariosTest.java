@@ -1,5 +1,6 @@
 package io.agentstatebridge.projections;
 
+import io.agentstatebridge.projections.apply.ReadSideTransaction;
 import io.agentstatebridge.projections.change.ChangeBatch;
 import io.agentstatebridge.projections.change.Row;
 import io.agentstatebridge.projections.change.RowChange;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProjectionScenariosTest {
     private ProjectionHarness harness;
@@ -34,6 +36,28 @@ class ProjectionScenariosTest {
     @AfterEach
     void tearDown() throws SQLException {
         harness.close();
+    }
+
+    /**
+     * Applied again after its commit succeeded unseen, a batch of inserts finds its keys taken: the
+     * transaction that took inserted keys to be new fails whole, and applying it looking up every key
+     * changes nothing, counts nothing twice.
+     */
+    @Test
+    void insertsTakenToBeNewFailWholeWhenTheirKeysExistAndApplyExactlyWhenLookedUp() throws SQLException {
+        source.insertSession("s1", "a1", null, "coder", "2026-01-01T09:00:00Z");
+        source.insertEvent("e1", "a1", "s1", "tool_called", "{\"token_count\": 5}", "2026-01-01T10:00:00Z");
+        List<RowChange> batch = source.drain();
+        harness.apply(batch);
+
+        assertThatThrownBy(() -> {
+            try (ReadSideTransaction transaction = harness.applier().begin(true)) {
+                transaction.apply(batch);
+            }
+        }).isInstanceOf(SQLException.class).hasMessageContaining("duplicate key");
+        harness.apply(batch);
+        assertThat(queryTarget("SELECT total_events || ' ' || total_tokens_used FROM session_summary")).containsExactly("1 5");
+        harness.assertReadSideMatchesDefinitions("after applying a batch twice");
     }
 
     @Test

@@ -8,9 +8,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /** The single entry point of the jar. */
 @Command(name = "agent-state-bridge",
+        // Inherited: every command answers --help and --version.
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = BridgeCommand.Version.class,
         description = "Streams the agent event log out of PostgreSQL and keeps exact read-side projections of it.",
@@ -42,8 +45,10 @@ public final class BridgeCommand implements Runnable {
     }
 
     /**
-     * Runs {@code commandLine} as the jar runs its commands: unknown BRIDGE_* variables rejected first, and
-     * the bridge's exceptions turned into their exit statuses. The tools' jar runs its commands through it too.
+     * Runs {@code commandLine} as the jar runs its commands: the environment checked for variables the
+     * bridge would refuse (by the command itself when it takes settings, with its other problems), and
+     * the bridge's exceptions turned into their exit statuses. The tools' jar runs its commands through
+     * it too.
      */
     public static int execute(CommandLine commandLine, String... args) {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -57,12 +62,22 @@ public final class BridgeCommand implements Runnable {
             }
             throw e;
         });
-        try {
-            EnvironmentVariables.rejectUnknown(System.getenv());
-        } catch (SettingsException e) {
-            commandLine.getErr().println("error: " + e.getMessage());
-            return EXIT_SETUP;
-        }
+        commandLine.setExecutionStrategy(parseResult -> {
+            Integer help = CommandLine.executeHelpRequest(parseResult);
+            if (help != null) {
+                return help;
+            }
+            List<CommandLine> commands = parseResult.asCommandLineList();
+            CommandLine leaf = commands.get(commands.size() - 1);
+            if (!(leaf.getCommand() instanceof ConfiguredCommand)) {
+                List<String> problems = EnvironmentVariables.problems(System.getenv());
+                if (!problems.isEmpty()) {
+                    leaf.getErr().println("error: " + new SettingsException(problems).getMessage());
+                    return EXIT_SETUP;
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return commandLine.execute(args);
     }
 

@@ -1,8 +1,10 @@
 package io.agentstatebridge.bridge.cli;
 
-import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.config.RoleSettings;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.SettingValues;
+import io.agentstatebridge.bridge.config.Settings;
 import io.agentstatebridge.bridge.config.SettingsException;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import io.agentstatebridge.bridge.source.Publication;
@@ -12,50 +14,66 @@ import io.agentstatebridge.bridge.source.TargetSetup;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
 import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
-@Command(name = "migrate", description = "Create or upgrade the write-side schema on the source and the read-side schema "
-        + "on the target; with --create-roles, also least-privilege roles for agents, the bridge and readers. Safe to repeat.")
-final class MigrateCommand implements Callable<Integer> {
-    private static final String DEFAULT_PUBLICATION = "agent_state_bridge";
-
-    @Mixin
-    DatabaseOptions databases;
-
-    @Mixin
-    RoleOptions roleOptions;
-
-    @Option(names = "--publication", paramLabel = "NAME",
-            description = "With --create-roles: the publication to create on the source, as `run --publication`. "
-                    + "Env: BRIDGE_PUBLICATION. Default: " + DEFAULT_PUBLICATION + ".")
-    String publication;
-
-    @Spec
-    CommandSpec spec;
+/**
+ * Migrates both schemas; with --create-roles also creates the publication and the least-privilege
+ * roles. Role passwords come from files or variables, never from the command line, where other users
+ * of the machine and the shell's history would see them. A role without a password is created without
+ * one: the writer and reader as group roles (NOLOGIN) to grant to existing login roles, the bridge as a
+ * login role to authenticate some other way (a certificate, or a password set later).
+ */
+@Command(name = "migrate", modelTransformer = SettingOptions.class,
+        description = "Create or upgrade the write-side schema on the source and the read-side schema on the target; with "
+                + "--create-roles, also least-privilege roles for agents, the bridge and readers. Safe to repeat.")
+final class MigrateCommand extends ConfiguredCommand {
+    /** What only --create-roles uses: given without it, each is an error rather than ignored. */
+    static final List<Setting<?>> ROLE_SETTINGS = List.of(Settings.WRITER_ROLE, Settings.BRIDGE_ROLE, Settings.READER_ROLE,
+            Settings.WRITER_ROLE_PASSWORD, Settings.BRIDGE_ROLE_PASSWORD, Settings.READER_ROLE_PASSWORD);
 
     @Override
-    public Integer call() throws SQLException {
-        var source = databases.source();
-        var target = databases.target();
-        RoleSettings roles = roleOptions.settings(System.getenv());
-        if (roles == null && publication != null) {
-            throw new SettingsException("--publication only applies with --create-roles (`run` creates its own otherwise)");
+    public List<Setting<?>> settings() {
+        return Settings.concat(Settings.concat(Settings.DATABASES, List.of(Settings.CREATE_ROLES, Settings.PUBLICATION)),
+                ROLE_SETTINGS);
+    }
+
+    @Override
+    protected void check(SettingValues values, List<String> problems) {
+        if (Boolean.TRUE.equals(values.get(Settings.CREATE_ROLES))) {
+            // A name that failed is reported already; valid names may still repeat one.
+            if (Stream.of(Settings.WRITER_ROLE, Settings.BRIDGE_ROLE, Settings.READER_ROLE).allMatch(s -> values.get(s) != null)) {
+                try {
+                    RoleSettings.of(values);
+                } catch (SettingsException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            return;
         }
-        String publicationName = publication != null ? publication
-                : System.getenv().getOrDefault("BRIDGE_PUBLICATION", DEFAULT_PUBLICATION);
-        if (roles != null) {
-            BridgeSettings.requireIdentifier(publicationName, "--publication");
+        // Variables may be meant for `run` as well (the publication), so only options count here.
+        List<String> roleOptions = ROLE_SETTINGS.stream()
+                .filter(s -> values.origin(s) == SettingValues.Origin.COMMAND_LINE).map(Setting::option).toList();
+        if (!roleOptions.isEmpty()) {
+            problems.add(String.join(", ", roleOptions) + (roleOptions.size() == 1 ? " only applies" : " only apply")
+                    + " with --create-roles");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        if (values.origin(Settings.PUBLICATION) == SettingValues.Origin.COMMAND_LINE) {
+            problems.add("--publication only applies with --create-roles (`run` creates its own otherwise)");
+        }
+    }
+
+    @Override
+    protected int run(SettingValues values) throws SQLException {
+        DatabaseUrl source = values.get(Settings.SOURCE_URL);
+        DatabaseUrl target = values.get(Settings.TARGET_URL);
+        RoleSettings roles = values.get(Settings.CREATE_ROLES) ? RoleSettings.of(values) : null;
+        String publication = values.get(Settings.PUBLICATION);
+        PrintWriter out = spec().commandLine().getOut();
         try (Connection sourceConnection = DatabaseConnections.open(source, "source")) {
             PGSimpleDataSource dataSource = new PGSimpleDataSource();
             dataSource.setUrl(source.jdbcUrl());
@@ -63,8 +81,8 @@ final class MigrateCommand implements Callable<Integer> {
                     + SchemaMigrations.migrateSourceBookkeeping(dataSource).migrationsExecuted;
             out.println("source " + source.describe() + ": " + applied + " migration(s) applied");
             if (roles != null) {
-                boolean created = Publication.ensure(sourceConnection, publicationName);
-                out.println("source " + source.describe() + ": publication " + publicationName + (created ? " created" : " in place")
+                boolean created = Publication.ensure(sourceConnection, publication);
+                out.println("source " + source.describe() + ": publication " + publication + (created ? " created" : " in place")
                         + " for " + Publication.tableList());
                 createRoles(source, "source", () -> RoleSetup.onSource(sourceConnection, roles), out);
             }

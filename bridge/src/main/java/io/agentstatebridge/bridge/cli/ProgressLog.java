@@ -1,7 +1,7 @@
 package io.agentstatebridge.bridge.cli;
 
 import io.agentstatebridge.bridge.engine.Bridge;
-import io.agentstatebridge.bridge.engine.BridgeStats;
+import io.agentstatebridge.bridge.lifecycle.BridgeStats;
 import io.agentstatebridge.projections.apply.Lsn;
 import io.agentstatebridge.projections.change.SourcePosition;
 import org.slf4j.Logger;

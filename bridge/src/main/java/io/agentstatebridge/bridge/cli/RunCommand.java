@@ -2,29 +2,32 @@ package io.agentstatebridge.bridge.cli;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.agentstatebridge.bridge.config.BridgeSettings;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.SettingValues;
+import io.agentstatebridge.bridge.config.Settings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.SlotLostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-@Command(name = "run", description = "Stream changes from the source into the read side until stopped (SIGTERM or Ctrl-C).")
-final class RunCommand implements Callable<Integer> {
+@Command(name = "run", modelTransformer = SettingOptions.class,
+        description = "Stream changes from the source into the read side until stopped (SIGTERM or Ctrl-C).")
+final class RunCommand extends ConfiguredCommand {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    @Mixin
-    DatabaseOptions databases;
-
-    @Mixin
-    BridgeOptions bridge;
+    @Override
+    public List<Setting<?>> settings() {
+        return Settings.RUN;
+    }
 
     @Override
-    public Integer call() throws InterruptedException {
-        BridgeSettings settings = bridge.settings(databases);
+    protected int run(SettingValues values) throws InterruptedException {
+        BridgeSettings settings = BridgeSettings.of(values);
         Bridge running = new Bridge(settings);
         AtomicBoolean stopRequested = new AtomicBoolean();
         Thread stopper = new Thread(() -> {
@@ -36,10 +39,13 @@ final class RunCommand implements Callable<Integer> {
         }, "bridge-shutdown");
         running.start(); // throws with an instruction when a database is not usable
         Runtime.getRuntime().addShutdownHook(stopper);
-        try (ProgressLog progress = new ProgressLog(running)) {
+        ProgressLog progress = new ProgressLog(running);
+        try {
             running.awaitTermination();
+        } finally {
+            progress.close();
         }
-        if (running.state() == Bridge.State.FAILED && !stopRequested.get()) {
+        if (running.state() == BridgeState.FAILED && !stopRequested.get()) {
             if (running.failure() instanceof SlotLostException) {
                 return BridgeCommand.EXIT_SLOT_LOST; // the bridge has said why and what to do, in one line
             }
@@ -50,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static int exitStatus(Bridge bridge) {
-        if (bridge.state() != Bridge.State.FAILED) {
+        if (bridge.state() != BridgeState.FAILED) {
             return 0;
         }
         return bridge.failure() instanceof SlotLostException ? BridgeCommand.EXIT_SLOT_LOST : 1;

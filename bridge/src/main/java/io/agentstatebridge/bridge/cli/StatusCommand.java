@@ -1,22 +1,24 @@
 package io.agentstatebridge.bridge.cli;
 
 import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.SettingValues;
+import io.agentstatebridge.bridge.config.Settings;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.Callable;
+import java.util.List;
 
-@Command(name = "status", description = "Show a bridge's status from the read side: state, lag, throughput, slot health. "
-        + "Exit 0 when healthy (streaming, reporting, lag within --max-lag-seconds), 1 otherwise.")
-final class StatusCommand implements Callable<Integer> {
+@Command(name = "status", modelTransformer = SettingOptions.class,
+        description = "Show a bridge's status from the read side: state, lag, throughput, slot health. Exit 0 when healthy "
+                + "(streaming, reporting, lag within --max-lag-seconds), 1 otherwise.")
+final class StatusCommand extends ConfiguredCommand {
     private static final String QUERY = "SELECT s.state, l.lag_seconds, s.events_applied_total, s.events_per_second, "
             + "s.batches_applied_total, s.rejected_rows_total, s.slot_name, s.slot_active, s.slot_retained_wal_bytes, "
             + "s.slot_wal_status, s.slot_safe_wal_size_bytes, s.snapshot_progress::text, s.last_error, s.updated_at, "
@@ -28,23 +30,19 @@ final class StatusCommand implements Callable<Integer> {
     /** A bridge reports every second; silence longer than this means it is not running. */
     private static final double STALE_AFTER_SECONDS = 15;
 
-    @Option(names = "--target-url", defaultValue = "${env:BRIDGE_TARGET_URL}", description = "JDBC URL of the read side.")
-    String targetUrl;
-
-    @Option(names = "--name", defaultValue = "${env:BRIDGE_NAME:-agent_state_bridge}", description = "Bridge name. Default: ${DEFAULT-VALUE}.")
-    String name;
-
-    @Option(names = "--max-lag-seconds", defaultValue = "10", description = "Healthy only while lag is at most this. "
-            + "Default: ${DEFAULT-VALUE}.")
-    double maxLagSeconds;
-
-    @Spec
-    CommandSpec spec;
+    private String name;
 
     @Override
-    public Integer call() throws SQLException {
-        DatabaseUrl target = DatabaseUrl.parse(targetUrl, "--target-url (or BRIDGE_TARGET_URL)");
-        PrintWriter out = spec.commandLine().getOut();
+    public List<Setting<?>> settings() {
+        return List.of(Settings.TARGET_URL, Settings.TARGET_PASSWORD, Settings.NAME, Settings.STATUS_MAX_LAG_SECONDS);
+    }
+
+    @Override
+    protected int run(SettingValues values) throws SQLException {
+        DatabaseUrl target = values.get(Settings.TARGET_URL);
+        name = values.get(Settings.NAME);
+        double maxLagSeconds = values.get(Settings.STATUS_MAX_LAG_SECONDS);
+        PrintWriter out = spec().commandLine().getOut();
         try (Connection connection = DatabaseConnections.open(target, "target");
              PreparedStatement query = connection.prepareStatement(QUERY)) {
             query.setString(1, name);
@@ -74,7 +72,8 @@ final class StatusCommand implements Callable<Integer> {
                     out.printf("last error            %s%n", rs.getString(13));
                 }
                 printInstances(connection, out);
-                boolean healthy = "STREAMING".equals(state) && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
+                boolean healthy = BridgeState.named(state).orElse(null) == BridgeState.STREAMING
+                        && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
                 out.println(healthy ? "healthy" : "NOT healthy");
                 return healthy ? 0 : 1;
             }

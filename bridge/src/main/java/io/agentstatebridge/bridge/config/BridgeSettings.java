@@ -1,10 +1,11 @@
 package io.agentstatebridge.bridge.config;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
- * Everything `run` needs, validated once at start-up.
+ * Everything `run` needs, validated once at start-up. Defaults and validation are those of the
+ * settings in {@link Settings}, so a bridge built in code (the demo, the tests) is held to the same
+ * rules as one started from the command line.
  *
  * @param name         identifies this bridge's position on the read side; instances that take over
  *                     from one another share it
@@ -20,6 +21,19 @@ public record BridgeSettings(DatabaseUrl source, DatabaseUrl target, String name
         this(source, target, name, slot, publication, maxBatchSize, Observability.HTTP_OFF);
     }
 
+    /** The settings `run` takes, from what the operator gave. */
+    public static BridgeSettings of(SettingValues values) {
+        return new BridgeSettings(values.get(Settings.SOURCE_URL), values.get(Settings.TARGET_URL), values.get(Settings.NAME),
+                values.get(Settings.SLOT), values.get(Settings.PUBLICATION), values.get(Settings.MAX_BATCH_SIZE),
+                Observability.of(values));
+    }
+
+    /** A bridge between {@code source} and {@code target} with the default name, slot, publication and batch size. */
+    public static BridgeSettings withDefaults(DatabaseUrl source, DatabaseUrl target, Observability observability) {
+        return new BridgeSettings(source, target, Settings.NAME.defaultTyped(), Settings.SLOT.defaultTyped(),
+                Settings.PUBLICATION.defaultTyped(), Settings.MAX_BATCH_SIZE.defaultTyped(), observability);
+    }
+
     /**
      * Where status is served and when it turns to a warning.
      *
@@ -30,40 +44,47 @@ public record BridgeSettings(DatabaseUrl source, DatabaseUrl target, String name
      */
     public record Observability(String httpBind, int httpPort, double readyMaxLagSeconds, double lagWarnSeconds,
                                 long retainedWalWarnBytes) {
-        public static final Observability HTTP_OFF = new Observability("127.0.0.1", 0, 10, 30, 1L << 30);
+        /** The default thresholds, without an HTTP server. */
+        public static final Observability HTTP_OFF = new Observability(Settings.HTTP_BIND.defaultTyped(), 0,
+                Settings.READY_MAX_LAG_SECONDS.defaultTyped(), Settings.LAG_WARN_SECONDS.defaultTyped(),
+                Settings.RETAINED_WAL_WARN_MB.defaultTyped() << 20);
 
         public Observability {
-            if (httpPort < 0 || httpPort > 65535) {
-                throw new SettingsException("--http-port must be between 0 (off) and 65535, got " + httpPort);
+            Settings.HTTP_BIND.require(httpBind);
+            Settings.HTTP_PORT.require(httpPort);
+            Settings.READY_MAX_LAG_SECONDS.require(readyMaxLagSeconds);
+            Settings.LAG_WARN_SECONDS.require(lagWarnSeconds);
+            if (retainedWalWarnBytes <= 0) {
+                throw new SettingsException("the retained-WAL warning threshold must be above 0 bytes, got " + retainedWalWarnBytes);
             }
-            if (readyMaxLagSeconds <= 0 || lagWarnSeconds <= 0 || retainedWalWarnBytes <= 0) {
-                throw new SettingsException("lag and retained-WAL thresholds must be positive");
-            }
+        }
+
+        public static Observability of(SettingValues values) {
+            return new Observability(values.get(Settings.HTTP_BIND), values.get(Settings.HTTP_PORT),
+                    values.get(Settings.READY_MAX_LAG_SECONDS), values.get(Settings.LAG_WARN_SECONDS),
+                    values.get(Settings.RETAINED_WAL_WARN_MB) << 20);
         }
 
         public Observability withHttpPort(int port) {
             return new Observability(httpBind, port, readyMaxLagSeconds, lagWarnSeconds, retainedWalWarnBytes);
         }
     }
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     public BridgeSettings {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
-        requireIdentifier(name, "--name");
-        requireIdentifier(slot, "--slot");
-        requireIdentifier(publication, "--publication");
+        Settings.NAME.require(name);
+        Settings.SLOT.require(slot);
+        Settings.PUBLICATION.require(publication);
         Objects.requireNonNull(observability, "observability");
-        if (maxBatchSize < 1 || maxBatchSize > 100_000) {
-            throw new SettingsException("--max-batch-size must be between 1 and 100000, got " + maxBatchSize);
-        }
+        Settings.MAX_BATCH_SIZE.require(maxBatchSize);
     }
 
     /** Rejects anything but a plain lower-case identifier, which SQL can name unquoted. */
     public static void requireIdentifier(String value, String option) {
-        if (value == null || !IDENTIFIER.matcher(value).matches()) {
-            throw new SettingsException(option + " must be a lower-case PostgreSQL identifier (letters, digits, _; "
-                    + "at most 63 characters), got '" + value + "'");
+        if (value == null) {
+            throw new SettingsException(option + " is required: " + SettingType.IDENTIFIER_TYPE.expected());
         }
+        SettingType.IDENTIFIER_TYPE.require(value, option);
     }
 }

@@ -12,9 +12,9 @@ import java.util.Set;
  * @param reader  on the target: what readers of the projections connect as
  */
 public record RoleSettings(Role writer, Role bridge, Role reader) {
-    public static final String DEFAULT_WRITER = "agent_writer";
-    public static final String DEFAULT_BRIDGE = "agent_state_bridge";
-    public static final String DEFAULT_READER = "agent_reader";
+    public static final String DEFAULT_WRITER = Settings.WRITER_ROLE.defaultValue();
+    public static final String DEFAULT_BRIDGE = Settings.BRIDGE_ROLE.defaultValue();
+    public static final String DEFAULT_READER = Settings.READER_ROLE.defaultValue();
 
     public RoleSettings {
         Set<String> names = new HashSet<>();
@@ -25,5 +25,12 @@ public record RoleSettings(Role writer, Role bridge, Role reader) {
                         + role.name() + "' is named twice");
             }
         }
+    }
+
+    /** The roles the operator named (or the defaults), with the passwords given for them. */
+    public static RoleSettings of(SettingValues values) {
+        return new RoleSettings(new Role(values.get(Settings.WRITER_ROLE), values.get(Settings.WRITER_ROLE_PASSWORD)),
+                new Role(values.get(Settings.BRIDGE_ROLE), values.get(Settings.BRIDGE_ROLE_PASSWORD)),
+                new Role(values.get(Settings.READER_ROLE), values.get(Settings.READER_ROLE_PASSWORD)));
     }
 }

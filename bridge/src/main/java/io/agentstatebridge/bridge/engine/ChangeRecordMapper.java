@@ -109,6 +109,11 @@ final class ChangeRecordMapper {
         return record.headers().lastWithName(NEW_KEY_HEADER) != null;
     }
 
+    /** The WAL position in {@code record}'s offset (a transaction END's: its commit); 0 when it has none. */
+    long lsn(SourceRecord record) {
+        return record.sourceOffset().get("lsn") instanceof Number n ? n.longValue() : 0L;
+    }
+
     /** Where {@code record} leaves the stream, as the bridge stores it (see {@link ResumeOffsets}). */
     SourcePosition position(SourceRecord record) {
         Map<String, ?> offset = ResumeOffsets.of(record.sourceOffset());
@@ -154,7 +159,7 @@ final class ChangeRecordMapper {
             } else if (value != null && ZONED_TIMESTAMP.equals(field.schema().name())) {
                 // ISO-8601 as the connector writes it ("-0043-03-15T12:00:00Z", "+12345-...") is not
                 // PostgreSQL's input syntax for BC or five-digit years; this is.
-                values.put(field.name(), PgTimestamp.parse(value.toString()).text());
+                values.put(field.name(), PgTimestamp.postgresText(value.toString()));
             } else {
                 values.put(field.name(), value == null ? null : value.toString());
             }

@@ -17,6 +17,9 @@ final class ConnectorProperties {
      */
     static final String TOPIC_PREFIX = "agent_state_bridge";
 
+    /** Most records the connector hands over at once. */
+    static final int DELIVERY_SIZE = 2048;
+
     /** Backoff between the connector's attempts to reach the source again after losing it. */
     static final Duration RECONNECT_INITIAL = Duration.ofMillis(300);
     static final Duration RECONNECT_MAX = Duration.ofSeconds(10);
@@ -71,8 +74,12 @@ final class ConnectorProperties {
 
         // BEGIN/END markers let batches end on source transaction boundaries.
         p.setProperty("provide.transaction.metadata", "true");
-        p.setProperty("max.batch.size", Integer.toString(settings.maxBatchSize()));
-        p.setProperty("max.queue.size", Integer.toString(Math.max(4 * settings.maxBatchSize(), 8192)));
+        // Deliveries of this size at most; the batch handler gathers whole transactions across them
+        // into read-side transactions of up to --max-batch-size changes, and applies at once when a
+        // delivery comes short (the connector has nothing more queued). The queue bounds memory.
+        p.setProperty("max.batch.size", Integer.toString(DELIVERY_SIZE));
+        p.setProperty("max.queue.size", Integer.toString(4 * DELIVERY_SIZE));
+        p.setProperty("max.queue.size.in.bytes", Long.toString(16L << 20)); // large payloads: fewer records queued
         p.setProperty("poll.interval.ms", "50");
 
         // A heartbeat written through the stream keeps the slot moving when agents are idle, and

@@ -146,8 +146,8 @@ public final class LeaderLock implements AutoCloseable {
     }
 
     private boolean stillConnected() {
-        try (PreparedStatement ping = connection.prepareStatement("SELECT 1"); ResultSet ignored = ping.executeQuery()) {
-            return true;
+        try (PreparedStatement ping = connection.prepareStatement("SELECT 1"); ResultSet answer = ping.executeQuery()) {
+            return answer.next();
         } catch (SQLException e) {
             // The session is gone, and with it the lock: PostgreSQL released it when the session ended.
             dropConnection();

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A streaming bridge's view of its replication slot: whether the slot can still serve the
  * position stored on the read side, asked before streaming, after a snapshot, by the status
- * thread and when the connector fails. The first verdict that the slot is lost is kept, and
- * logged once as the single line an operator needs.
+ * thread and when the connector fails. The first verdict that the slot is lost is kept; the
+ * bridge's move to FAILED logs it, as the single line an operator needs.
  */
 final class SlotLossWatch {
     private static final Logger LOG = LoggerFactory.getLogger(SlotLossWatch.class);
@@ -61,11 +61,9 @@ final class SlotLossWatch {
         }
     }
 
-    /** Keeps {@code verdict} unless one was kept already, and logs it the first time. */
+    /** Keeps {@code verdict} unless one was kept already. */
     void report(SlotLostException verdict) {
-        if (lost.compareAndSet(null, verdict)) {
-            LOG.error("bridge '{}' stopped: {}", settings.name(), verdict.getMessage());
-        }
+        lost.compareAndSet(null, verdict);
     }
 
     /** The verdict kept, or null while the slot is not known to be lost. */

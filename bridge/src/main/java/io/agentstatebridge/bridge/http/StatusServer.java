@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
 
 /**
  * The bridge's HTTP face: Prometheus metrics, health probes for orchestrators, the status as JSON
@@ -34,17 +33,21 @@ public final class StatusServer implements AutoCloseable {
         return thread;
     });
 
-    /**
-     * @param ready whether the bridge should receive traffic (streaming with lag under threshold)
-     */
-    public StatusServer(String bind, int port, StatusReporter status, BridgeMetrics metrics,
-                        Predicate<BridgeStatus> live, Predicate<BridgeStatus> ready) throws IOException {
+    /** @param readyMaxLagSeconds /health/ready answers 200 while streaming with at most this lag */
+    public StatusServer(String bind, int port, StatusReporter status, BridgeMetrics metrics, double readyMaxLagSeconds)
+            throws IOException {
         server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         server.setExecutor(executor);
         route("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-        route("/health/live", exchange -> probe(exchange, live.test(status.current()), status.current()));
-        route("/health/ready", exchange -> probe(exchange, ready.test(status.current()), status.current()));
+        route("/health/live", exchange -> {
+            BridgeStatus current = status.current();
+            probe(exchange, HealthChecks.live(current), current);
+        });
+        route("/health/ready", exchange -> {
+            BridgeStatus current = status.current();
+            probe(exchange, HealthChecks.ready(current, readyMaxLagSeconds), current);
+        });
         route("/api/status", exchange -> respond(exchange, 200, "application/json",
                 StatusJson.MAPPER.writeValueAsString(StatusJson.of(status.current()))));
         route("/api/history", exchange -> respond(exchange, 200, "application/json",
@@ -80,7 +83,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void probe(HttpExchange exchange, boolean ok, BridgeStatus s) throws IOException {
-        String body = StatusJson.MAPPER.writeValueAsString(Map.of("status", ok ? "UP" : "DOWN", "state", s.state(),
+        String body = StatusJson.MAPPER.writeValueAsString(Map.of("status", ok ? "UP" : "DOWN", "state", s.state().name(),
                 "lag_seconds", s.lagSeconds() == null ? "unknown" : s.lagSeconds()));
         respond(exchange, ok ? 200 : 503, "application/json", body);
     }

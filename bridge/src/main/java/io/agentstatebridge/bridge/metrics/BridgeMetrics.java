@@ -1,7 +1,8 @@
 package io.agentstatebridge.bridge.metrics;
 
-import io.agentstatebridge.bridge.engine.BridgeStats;
-import io.agentstatebridge.bridge.status.Role;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
+import io.agentstatebridge.bridge.lifecycle.BridgeStats;
+import io.agentstatebridge.bridge.status.InstanceRole;
 import io.agentstatebridge.bridge.status.SlotHealth;
 import io.agentstatebridge.bridge.status.StatusReporter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,11 +19,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The bridge's figures in Prometheus form. Gauges read the status reporter's latest figures, so
  * /metrics agrees with the status table and the page; batch distributions come from each batch.
+ * The {@code state} label takes the name of every {@link BridgeState} operators can see.
  */
 public final class BridgeMetrics {
-    private static final List<String> STATES = List.of("STARTING", "STANDBY", "SNAPSHOTTING", "STREAMING", "PAUSED",
-            "RECONNECTING", "STOPPING", "STOPPED", "FAILED");
-
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     public BridgeMetrics(String bridgeName, BridgeStats stats, StatusReporter status) {
@@ -38,13 +37,16 @@ public final class BridgeMetrics {
                         : r.current().slot().active() ? 1 : 0);
         gauge("agent_state_bridge.events.applied.rate", "per_second", "Changes applied per second, last second",
                 status, r -> r.current().eventsPerSecond());
-        for (String state : STATES) {
-            Gauge.builder("agent_state_bridge.state", status, r -> state.equals(r.current().state()) ? 1 : 0)
+        for (BridgeState state : BridgeState.values()) {
+            if (!state.isReported()) {
+                continue;
+            }
+            Gauge.builder("agent_state_bridge.state", status, r -> r.current().state() == state ? 1 : 0)
                     .description("1 for the state the bridge is in")
-                    .tag("state", state)
+                    .tag("state", state.name())
                     .register(registry);
         }
-        for (Role role : Role.values()) {
+        for (InstanceRole role : InstanceRole.values()) {
             Gauge.builder("agent_state_bridge.role", status, r -> r.current().role() == role ? 1 : 0)
                     .description("1 for this instance's role: active holds the leader lock and streams, standby waits to take over")
                     .tag("role", role.label())

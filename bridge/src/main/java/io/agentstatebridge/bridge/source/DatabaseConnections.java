@@ -59,7 +59,8 @@ public final class DatabaseConnections {
         }
         if (state.equals("28P01") || state.equals("28000")) {
             return "cannot log in to " + where + " as user '" + url.user() + "': " + e.getMessage()
-                    + ". Check the user and password in the " + role + " URL (user=...&password=...).";
+                    + ". Check the user in the " + role + " URL and the password given for it (the " + role + " password "
+                    + "setting, password= in the URL, or the PostgreSQL password file).";
         }
         if (state.equals("3D000")) {
             return where + " does not exist: " + e.getMessage() + ". Create it or fix the database name in the URL.";

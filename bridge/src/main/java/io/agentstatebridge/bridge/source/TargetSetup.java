@@ -4,7 +4,6 @@ import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
@@ -17,7 +16,9 @@ public final class TargetSetup {
     }
 
     public static void migrate(DatabaseUrl target) {
-        try (Connection ignored = DatabaseConnections.open(target, "target")) {
+        try {
+            // Connect first, so that an unreachable database or a bad password is reported as such.
+            DatabaseConnections.open(target, "target").close();
             PGSimpleDataSource dataSource = new PGSimpleDataSource();
             dataSource.setUrl(target.jdbcUrl());
             SchemaMigrations.migrateReadSide(dataSource);

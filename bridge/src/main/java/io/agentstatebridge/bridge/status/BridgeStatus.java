@@ -1,5 +1,7 @@
 package io.agentstatebridge.bridge.status;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,19 +10,18 @@ import java.util.Map;
  * Everything operators see about one bridge at one moment, as one instance reports it. The status
  * table, /metrics, the health probes, the status page and `status` all show this same record.
  *
- * @param state            STARTING, STANDBY, SNAPSHOTTING, STREAMING, PAUSED (read side unreachable),
- *                         RECONNECTING (source unreachable), STOPPING, STOPPED, FAILED
+ * @param state            the instance's lifecycle state when the figures were gathered
  * @param lagSeconds       now minus the newest source commit the read side reflects; null before any
  * @param snapshotProgress per table, rows done and estimated total, while a snapshot runs
  * @param instance         the process reporting
  * @param role             whether that process holds the leader lock (active) or waits (standby)
  * @param instances        every instance of this bridge the read side knows, this one included
  */
-public record BridgeStatus(String bridgeName, String state, Double lagSeconds, long eventsAppliedTotal,
+public record BridgeStatus(String bridgeName, BridgeState state, Double lagSeconds, long eventsAppliedTotal,
                            double eventsPerSecond, long batchesAppliedTotal, long rejectedRowsTotal,
                            String slotName, SlotHealth slot, Map<String, SnapshotProgress> snapshotProgress,
                            String lastError, Instant startedAt, Instant at,
-                           BridgeInstance instance, Role role, List<InstanceRow> instances) {
+                           BridgeInstance instance, InstanceRole role, List<InstanceRow> instances) {
 
     public BridgeStatus {
         instances = List.copyOf(instances);
@@ -33,9 +34,8 @@ public record BridgeStatus(String bridgeName, String state, Double lagSeconds, l
     }
 
     /** Instances in {@code role} reporting within the last 15 s and not stopped, this one included. */
-    public long liveInstances(Role role) {
-        return instances.stream().filter(i -> !i.stale() && role.label().equals(i.role())
-                && !"STOPPED".equals(i.state()) && !"FAILED".equals(i.state())).count();
+    public long liveInstances(InstanceRole role) {
+        return instances.stream().filter(i -> i.live() && role.label().equals(i.role())).count();
     }
 
     /** Snapshot progress of one table. */

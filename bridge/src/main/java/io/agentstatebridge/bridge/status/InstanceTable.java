@@ -1,5 +1,7 @@
 package io.agentstatebridge.bridge.status;
 
+import io.agentstatebridge.projections.apply.SqlResource;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,14 +16,9 @@ import java.util.List;
  * a standby never touches the active instance's row, nor its lock.
  */
 final class InstanceTable {
-    private static final String UPSERT = "INSERT INTO agent_state_bridge.instances AS i (bridge_name, instance_id, role, "
-            + "state, host, pid, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bridge_name, instance_id) "
-            + "DO UPDATE SET role = EXCLUDED.role, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at";
-    private static final String LIST = "SELECT instance_id, role, state, host, pid, started_at, updated_at, silent_seconds, "
-            + "stale FROM agent_state_bridge.instance_status WHERE bridge_name = ? ORDER BY stale, role, started_at";
-    /** Rows of instances gone for a day tell nobody anything any more. */
-    private static final String PRUNE = "DELETE FROM agent_state_bridge.instances WHERE bridge_name = ? "
-            + "AND updated_at < clock_timestamp() - INTERVAL '1 day'";
+    private static final String UPSERT = SqlResource.load("status/upsert_instance.sql");
+    private static final String LIST = SqlResource.load("status/list_instances.sql");
+    private static final String PRUNE = SqlResource.load("status/prune_instances.sql");
 
     private InstanceTable() {
     }
@@ -31,7 +28,7 @@ final class InstanceTable {
             upsert.setString(1, s.bridgeName());
             upsert.setString(2, s.instance().instanceId());
             upsert.setString(3, s.role().label());
-            upsert.setString(4, s.state());
+            upsert.setString(4, s.state().name());
             upsert.setString(5, s.instance().host());
             upsert.setLong(6, s.instance().pid());
             upsert.setTimestamp(7, Timestamp.from(s.startedAt()));

@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.status;
 
 import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.projections.apply.SqlResource;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,23 +13,20 @@ import java.util.Map;
 import java.util.Properties;
 
 /** Reads the replication slot's health and the tables' size estimates from the source, on one connection kept open. */
-public final class SlotMonitor implements AutoCloseable {
-    private static final String ESTIMATES_QUERY = "SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples, 0)::bigint "
-            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            + "WHERE (n.nspname, c.relname) IN (('public', 'agent_events'), ('public', 'agent_sessions'))";
-    private static final String QUERY = "SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint, "
-            + "wal_status, safe_wal_size FROM pg_replication_slots WHERE slot_name = ?";
+final class SlotMonitor implements AutoCloseable {
+    private static final String ESTIMATES_QUERY = SqlResource.load("status/source_row_estimates.sql");
+    private static final String QUERY = SqlResource.load("status/slot_health.sql");
 
     private final DatabaseUrl source;
     private final String slot;
     private Connection connection;
 
-    public SlotMonitor(DatabaseUrl source, String slot) {
+    SlotMonitor(DatabaseUrl source, String slot) {
         this.source = source;
         this.slot = slot;
     }
 
-    public SlotHealth read() throws SQLException {
+    SlotHealth read() throws SQLException {
         try (PreparedStatement query = connection().prepareStatement(QUERY)) {
             query.setString(1, slot);
             try (ResultSet rs = query.executeQuery()) {
@@ -44,7 +42,7 @@ public final class SlotMonitor implements AutoCloseable {
     }
 
     /** The planner's row estimates of the source tables: the denominators of snapshot progress. */
-    public Map<String, Long> estimatedRows() throws SQLException {
+    Map<String, Long> estimatedRows() throws SQLException {
         Map<String, Long> estimates = new LinkedHashMap<>();
         try (PreparedStatement query = connection().prepareStatement(ESTIMATES_QUERY); ResultSet rs = query.executeQuery()) {
             while (rs.next()) {

@@ -31,7 +31,7 @@ public final class StatusJson {
     private static Map<String, Object> figures(BridgeStatus s) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bridge_name", s.bridgeName());
-        json.put("state", s.state());
+        json.put("state", s.state().name());
         json.put("lag_seconds", s.lagSeconds());
         json.put("events_applied_total", s.eventsAppliedTotal());
         json.put("events_per_second", s.eventsPerSecond());

@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.cli;
 
+import io.agentstatebridge.bridge.config.EnvironmentVariables;
 import io.agentstatebridge.projections.testing.PostgresFixture;
 import io.agentstatebridge.projections.testing.PostgresFixture.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,18 +61,62 @@ class CliSmokeIT {
 
     @Test
     void unknownBridgeEnvironmentVariableIsRejectedByName() {
-        Result result = bridge(Map.of("BRIDGE_TYPO", "1"), "run");
+        Result result = bridge(Map.of("AGENT_STATE_BRIDGE_MAX_BATCH_SIZ", "1"), "run");
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
-        assertThat(result.output()).contains("unknown environment variable(s) BRIDGE_TYPO");
+        assertThat(result.output()).contains("unknown environment variable AGENT_STATE_BRIDGE_MAX_BATCH_SIZ "
+                + "(did you mean AGENT_STATE_BRIDGE_MAX_BATCH_SIZE?)");
     }
 
     @Test
-    void runWithoutSourceUrlSaysItIsRequired() {
-        Result result = bridge(Map.of(), "run");
+    void unrelatedBridgeVariablesAreNoneOfItsBusinessButFormerOnesNameTheirNewName() {
+        // What Kubernetes puts in every pod of a namespace with a Service named bridge (issue 12).
+        Map<String, String> kubernetes = Map.of("BRIDGE_SERVICE_HOST", "10.0.0.7", "BRIDGE_SERVICE_PORT", "9187",
+                "BRIDGE_PORT", "tcp://10.0.0.7:9187", "BRIDGE_PORT_9187_TCP_ADDR", "10.0.0.7");
+        Result unrelated = bridge(kubernetes, "run");
+        assertThat(unrelated.exitCode()).as(unrelated.output()).isEqualTo(2);
+        assertThat(unrelated.output()).contains("--source-url (or AGENT_STATE_BRIDGE_SOURCE_URL) is required")
+                .doesNotContain("BRIDGE_SERVICE_HOST").doesNotContain("BRIDGE_PORT");
+
+        Result former = bridge(Map.of("BRIDGE_SLOT", "mine", "BRIDGE_SERVICE_HOST", "10.0.0.7"), "run");
+        assertThat(former.exitCode()).as(former.output()).isEqualTo(2);
+        assertThat(former.output()).contains("BRIDGE_SLOT is set, but the bridge's variables now start with "
+                + "AGENT_STATE_BRIDGE_: rename it AGENT_STATE_BRIDGE_SLOT").doesNotContain("BRIDGE_SERVICE_HOST");
+    }
+
+    @Test
+    void everyProblemWithTheSettingsIsReportedAtOnce() {
+        Result result = bridge(Map.of("AGENT_STATE_BRIDGE_HTTP_PORT", "99999", "AGENT_STATE_BRIDGE_TYPO", "1"),
+                "run", "--max-batch-size", "0", "--slot", "Not-An-Identifier", "--target-url", "jdbc:mysql://db/x");
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
-        assertThat(result.output()).contains("--source-url (or BRIDGE_SOURCE_URL) is required");
+        assertThat(result.output()).contains("6 problems with the settings")
+                .contains("unknown environment variable AGENT_STATE_BRIDGE_TYPO")
+                .contains("--source-url (or AGENT_STATE_BRIDGE_SOURCE_URL) is required")
+                .contains("--target-url is not a PostgreSQL JDBC URL")
+                .contains("--slot must be a lower-case PostgreSQL identifier")
+                .contains("--max-batch-size must be between 1 and 100000, got '0'")
+                .contains("AGENT_STATE_BRIDGE_HTTP_PORT must be between 0 and 65535, got '99999'");
+    }
+
+    @Test
+    void unknownOptionIsRejected() {
+        Result result = bridge(Map.of(), "run", "--max-batch", "10");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output()).contains("Unknown options: '--max-batch'").contains("Possible solutions: --max-batch-size");
+    }
+
+    @Test
+    void helpShowsEachOptionsVariableAndDefault() {
+        Result result = bridge(Map.of(), "run", "--help");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output().replaceAll("\\s+", " "))
+                .contains("--max-batch-size=CHANGES Most changes applied per read-side transaction while catching up")
+                .contains("Env: AGENT_STATE_BRIDGE_MAX_BATCH_SIZE. Default: 20000.")
+                .contains("--source-password-file=FILE")
+                .contains("AGENT_STATE_BRIDGE_LOG_LEVEL");
     }
 
     @Test
@@ -103,7 +148,7 @@ class CliSmokeIT {
 
         assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
         assertThat(result.output())
-                .contains("--source-url (or BRIDGE_SOURCE_URL) has credentials before the host")
+                .contains("--source-url has credentials before the host")
                 .doesNotContain(SENTINEL);
     }
 
@@ -118,21 +163,45 @@ class CliSmokeIT {
         }
     }
 
+    /**
+     * The launcher the README and the image run: it finds the jar in bridge/target, gives the JVM
+     * the heap the bridge is measured with, and the launcher's own variables are no typo to the bridge.
+     */
+    @Test
+    void launcherRunsTheJarWithItsBoundedHeap() throws IOException {
+        Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("bin").resolve("agent-state-bridge");
+        Result help = run(List.of(launcher.toString(), "--help"), Map.of());
+        assertThat(help.exitCode()).as(help.output()).isZero();
+        assertThat(help.output()).contains("resnapshot");
+
+        Result settings = run(List.of(launcher.toString(), "--version"),
+                Map.of("AGENT_STATE_BRIDGE_JAVA_OPTIONS", "-Xmx192m -XshowSettings:vm", "AGENT_STATE_BRIDGE_JAR", JAR.toString()));
+        assertThat(settings.exitCode()).as(settings.output()).isZero();
+        assertThat(settings.output()).contains("Max. Heap Size: 192.00M").contains("agent-state-bridge");
+        assertThat(Files.readAllLines(launcher).stream()
+                .filter(line -> line.startsWith("exec java"))).singleElement().asString()
+                .as("the launcher's default JVM settings").contains("-Xmx192m").contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
     private record Result(int exitCode, String output) {
     }
 
-    /** Runs the jar with only {@code environment} as its BRIDGE_* variables; stdout and stderr together. */
+    /** Runs the jar with only {@code environment} as the variables concerning it; stdout and stderr together. */
     private static Result bridge(Map<String, String> environment, String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
+        return run(command, environment);
+    }
+
+    private static Result run(List<String> command, Map<String, String> environment) {
         try {
             Path output = Files.createTempFile("agent-state-bridge-cli", ".log");
             try {
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(output.toFile());
-                builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
+                builder.environment().keySet().removeIf(EnvironmentVariables::concernsTheBridge);
                 builder.environment().putAll(environment);
                 Process process = builder.start();
                 if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

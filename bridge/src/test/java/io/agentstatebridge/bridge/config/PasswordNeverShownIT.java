@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.config;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
 import io.agentstatebridge.loadgen.LoadGenerator;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
@@ -15,6 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,10 +37,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The built jar runs as a role that must present a password (scram-sha-256) on both databases,
- * streams changes, loses its read-side connections mid-batch, and is started with a wrong
- * password and an unreachable source. The password then appears nowhere: not in the process's
- * output, the error messages, any row the bridge keeps on either database, /metrics, /api/status,
- * /api/history, the status page or what `status` prints.
+ * given each way the bridge takes one apart from the URL: a file named by an option, a variable, a
+ * file named by a variable, the PostgreSQL password file. It streams changes, loses its read-side
+ * connections mid-batch, and is started with a wrong password given each of those ways and in the
+ * URL, and with an unreachable source. The password then appears nowhere: not in the process's
+ * command line (what every local user reads with ps), its output, the error messages, any row the
+ * bridge keeps on either database, /metrics, /api/status, /api/history, the status page or what
+ * `status` prints.
  */
 class PasswordNeverShownIT {
     /** Distinctive enough that finding it anywhere can only mean it leaked. */
@@ -56,23 +63,30 @@ class PasswordNeverShownIT {
         // Owner of both databases: it creates the write side (so it may publish its tables) and the read side.
         postgres.executeAsSuperuser("postgres", "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD '" + PASSWORD + "'",
                 "ALTER DATABASE " + source.name() + " OWNER TO " + role, "ALTER DATABASE " + target.name() + " OWNER TO " + role);
+        // The test's own connections carry the password in the URL; the bridge's never do.
         String sourceUrl = postgres.jdbcUrl(source.name(), role, PASSWORD);
         String targetUrl = postgres.jdbcUrl(target.name(), role, PASSWORD);
+        String bareSource = withoutPassword(sourceUrl);
+        String bareTarget = withoutPassword(targetUrl);
+        Path passwordFile = secretFile("password", PASSWORD);
         PGSimpleDataSource writeSide = new PGSimpleDataSource();
         writeSide.setUrl(sourceUrl);
         SchemaMigrations.migrateWriteSide(writeSide);
         String name = "pw_" + ProcessHandle.current().pid();
 
-        startupErrorsNameTheProblem(sourceUrl, targetUrl, name);
+        startupErrorsNameTheProblem(postgres, sourceUrl, targetUrl, name);
 
         int port = freePort();
-        try (BridgeProcess bridge = BridgeProcess.start("password-bridge", run(sourceUrl, targetUrl, name, "--http-port",
-                String.valueOf(port)));
+        // Source: a file named by an option; target: the password itself in a variable.
+        try (BridgeProcess bridge = BridgeProcess.start(Map.of("AGENT_STATE_BRIDGE_TARGET_PASSWORD", PASSWORD), BridgeProcess.jar(),
+                "password-bridge", run(bareSource, bareTarget, name, "--source-password-file", passwordFile.toString(),
+                        "--http-port", String.valueOf(port)));
              LoadGenerator load = new LoadGenerator(sourceUrl,
                      new LoadGenerator.LoadSettings(10, 100, Duration.ZERO, 2, 5))) {
             await("bridge streaming").atMost(Duration.ofSeconds(120))
                     .until(() -> bridge.output().contains("streaming from") || !bridge.isAlive());
             assertThat(bridge.isAlive()).as("bridge running; see %s", bridge.log()).isTrue();
+            shown.put("command line of the bridge (ps)", bridge.commandLine());
             Thread writer = new Thread(() -> {
                 try {
                     load.run();
@@ -96,44 +110,87 @@ class PasswordNeverShownIT {
             assertThat(shown.get("GET /metrics")).contains("agent_state_bridge_events_applied_total");
             assertThat(shown.get("GET /api/status")).contains("\"state\":\"STREAMING\"").contains("\"role\":\"active\"");
 
-            try (BridgeProcess status = BridgeProcess.start("password-status", "status", "--target-url", targetUrl,
-                    "--name", name)) {
+            // A file named by a variable.
+            try (BridgeProcess status = BridgeProcess.start(Map.of("AGENT_STATE_BRIDGE_TARGET_PASSWORD_FILE", passwordFile.toString()),
+                    BridgeProcess.jar(), "password-status", "status", "--target-url", bareTarget, "--name", name)) {
                 status.waitFor(EXIT_TIMEOUT);
                 shown.put("output of `status`", status.output());
             }
-            assertThat(shown.get("output of `status`")).contains("STREAMING").contains("instances");
+            assertThat(shown.get("output of `status`")).contains(BridgeState.STREAMING.name()).contains("instances");
 
             load.stop();
             writer.join(30_000);
             assertThat(bridge.terminate()).as("exit status on SIGTERM; see %s", bridge.log()).isZero();
             shown.put("output of the bridge", bridge.output());
         }
+        resumesWithThePasswordFile(postgres, target, sourceUrl, bareSource, bareTarget, name);
         shown.put("agent_state_bridge.* on the read side", bookkeepingRows(postgres.jdbcUrl(target.name())));
         shown.put("agent_state_bridge.* on the write side", bookkeepingRows(postgres.jdbcUrl(source.name())));
-        assertThat(shown.get("agent_state_bridge.* on the read side")).contains(name).contains("STOPPED").contains("active");
+        assertThat(shown.get("agent_state_bridge.* on the read side")).contains(name).contains(BridgeState.STOPPED.name()).contains("active");
 
         shown.forEach((where, text) -> assertThat(text).as("%s:%n%s", where, text).isNotEmpty().doesNotContain(PASSWORD));
     }
 
-    /** A wrong password for either database and an unreachable source: exit 2 and an instruction. */
-    private void startupErrorsNameTheProblem(String sourceUrl, String targetUrl, String name) throws Exception {
+    /** A wrong password given each way, for either database, and an unreachable source: exit 2 and an instruction. */
+    private void startupErrorsNameTheProblem(PostgresFixture postgres, String sourceUrl, String targetUrl, String name)
+            throws Exception {
         String wrong = PASSWORD + "-wrong"; // still carries the password, so an echo of it would be caught
-        String unreachable = sourceUrl.replaceFirst(":\\d+/", ":" + freePort() + "/");
-        Map<String, String[]> runs = new LinkedHashMap<>();
-        runs.put("wrong target password", run(sourceUrl, targetUrl.replace(PASSWORD, wrong), name, "--http-port", "0"));
-        runs.put("wrong source password", run(sourceUrl.replace(PASSWORD, wrong), targetUrl, name, "--http-port", "0"));
-        runs.put("unreachable source", run(unreachable, targetUrl, name, "--http-port", "0"));
-        Map<String, String> expected = Map.of("wrong target password", "cannot log in to the target database",
-                "wrong source password", "cannot log in to the source database",
-                "unreachable source", "cannot reach the source database");
-        for (Map.Entry<String, String[]> attempt : runs.entrySet()) {
-            try (BridgeProcess failing = BridgeProcess.start("password-" + attempt.getKey().replace(' ', '-'), attempt.getValue())) {
+        String bareSource = withoutPassword(sourceUrl);
+        String bareTarget = withoutPassword(targetUrl);
+        String unreachable = bareSource.replaceFirst(":\\d+/", ":" + freePort() + "/");
+        Path wrongFile = secretFile("wrong-password", wrong);
+        Path rightFile = secretFile("right-password", PASSWORD);
+        Path wrongPgpass = secretFile("wrong-pgpass", postgres.host() + ":" + postgres.port() + ":*:*:" + wrong);
+        record Attempt(String what, Map<String, String> environment, String[] arguments, String expected) {
+        }
+        List<Attempt> attempts = List.of(
+                new Attempt("wrong target password in a variable", Map.of("AGENT_STATE_BRIDGE_TARGET_PASSWORD", wrong,
+                        "AGENT_STATE_BRIDGE_SOURCE_PASSWORD_FILE", rightFile.toString()),
+                        run(bareSource, bareTarget, name, "--http-port", "0"), "cannot log in to the target database"),
+                new Attempt("wrong source password in a file", Map.of("AGENT_STATE_BRIDGE_TARGET_PASSWORD", PASSWORD),
+                        run(bareSource, bareTarget, name, "--source-password-file", wrongFile.toString(), "--http-port", "0"),
+                        "cannot log in to the source database"),
+                new Attempt("wrong source password in the PostgreSQL password file", Map.of("PGPASSFILE", wrongPgpass.toString(),
+                        "AGENT_STATE_BRIDGE_TARGET_PASSWORD", PASSWORD), run(bareSource, bareTarget, name, "--http-port", "0"),
+                        "cannot log in to the source database"),
+                new Attempt("wrong target password in the URL", Map.of(),
+                        run(sourceUrl, targetUrl.replace(PASSWORD, wrong), name, "--http-port", "0"),
+                        "cannot log in to the target database"),
+                new Attempt("unreachable source", Map.of("AGENT_STATE_BRIDGE_SOURCE_PASSWORD", PASSWORD,
+                        "AGENT_STATE_BRIDGE_TARGET_PASSWORD", PASSWORD), run(unreachable, bareTarget, name, "--http-port", "0"),
+                        "cannot reach the source database"));
+        for (Attempt attempt : attempts) {
+            try (BridgeProcess failing = BridgeProcess.start(attempt.environment(), BridgeProcess.jar(),
+                    "password-" + attempt.what().replace(' ', '-'), attempt.arguments())) {
                 int exit = failing.waitFor(EXIT_TIMEOUT);
                 String output = failing.output();
-                assertThat(exit).as("%s: exit status; output:%n%s", attempt.getKey(), output).isEqualTo(2);
-                assertThat(output).contains(expected.get(attempt.getKey()));
-                shown.put("output with a " + attempt.getKey(), output);
+                assertThat(exit).as("%s: exit status; output:%n%s", attempt.what(), output).isEqualTo(2);
+                assertThat(output).contains(attempt.expected());
+                shown.put("output with a " + attempt.what(), output);
             }
+        }
+    }
+
+    /**
+     * The PostgreSQL password file alone: the bridge started again with neither a password option nor a
+     * variable resumes streaming, its connector's replication connection included.
+     */
+    private void resumesWithThePasswordFile(PostgresFixture postgres, TestDatabase target, String sourceUrl, String bareSource,
+                                            String bareTarget, String name) throws Exception {
+        Path pgpass = secretFile("pgpass", postgres.host() + ":" + postgres.port() + ":*:*:" + PASSWORD);
+        long before = applied(postgres, target, name);
+        try (BridgeProcess bridge = BridgeProcess.start(Map.of("PGPASSFILE", pgpass.toString()), BridgeProcess.jar(),
+                "password-pgpass", run(bareSource, bareTarget, name, "--http-port", "0"));
+             LoadGenerator load = new LoadGenerator(sourceUrl, new LoadGenerator.LoadSettings(5, 50, Duration.ofSeconds(3), 1, 6))) {
+            await("bridge streaming with the password file").atMost(Duration.ofSeconds(120))
+                    .until(() -> bridge.output().contains("streaming from") || !bridge.isAlive());
+            assertThat(bridge.isAlive()).as("bridge running; see %s", bridge.log()).isTrue();
+            shown.put("command line of the bridge using the password file (ps)", bridge.commandLine());
+            load.run();
+            await("changes applied with the password file").atMost(Duration.ofSeconds(60))
+                    .until(() -> applied(postgres, target, name) > before);
+            assertThat(bridge.terminate()).as("exit status on SIGTERM; see %s", bridge.log()).isZero();
+            shown.put("output of the bridge using the password file", bridge.output());
         }
     }
 
@@ -161,8 +218,21 @@ class PasswordNeverShownIT {
     private static long applied(PostgresFixture postgres, TestDatabase target, String name) throws SQLException {
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(target.name()))) {
             return count(connection, "SELECT COALESCE(max(events_applied_total), 0) FROM agent_state_bridge.status "
-                    + "WHERE bridge_name = '" + name + "' AND state = 'STREAMING'");
+                    + "WHERE bridge_name = '" + name + "' AND state = '" + BridgeState.STREAMING.name() + "'");
         }
+    }
+
+    private static String withoutPassword(String url) {
+        return url.replaceFirst("&password=[^&]*", "");
+    }
+
+    /** A file only this user may read, as a password file should be. */
+    private static Path secretFile(String name, String firstLine) throws IOException {
+        Path file = Files.createTempFile("agent-state-bridge-" + name, "");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, firstLine + "\n");
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     /** Every row of every table and view in the bridge's schema, as text. */

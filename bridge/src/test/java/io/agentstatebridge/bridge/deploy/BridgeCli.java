@@ -1,14 +1,16 @@
 package io.agentstatebridge.bridge.deploy;
 
 import io.agentstatebridge.bridge.cli.BridgeCommand;
-import io.agentstatebridge.bridge.config.EnvironmentVariables;
+import io.agentstatebridge.bridge.cli.ConfiguredCommand;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.Settings;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,17 +19,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the bridge's command line really accepts, read from its picocli model and its logging
- * configuration rather than copied into the tests. The tools' jar is read the same way.
+ * What the bridge's command line really accepts, read from its picocli model, the settings its
+ * commands take and its logging configuration rather than copied into the tests. The tools' jar is
+ * read the same way.
  */
 public final class BridgeCli {
-    /** How an option names its variable: {@code ${env:BRIDGE_HTTP_PORT:-9187}}. */
-    private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)(?::-([^}]*))?}");
-    private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{(BRIDGE_[A-Z0-9_]+)");
+    private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{(" + Settings.ENV_PREFIX + "[A-Z0-9_]+)");
 
     private final Supplier<Object> entryPoint;
-    /** The model with defaults as written, ${env:...} and all; parsing needs them resolved, so it uses another. */
-    private final CommandLine uninterpolated;
+    private final CommandLine model;
 
     BridgeCli() {
         this(BridgeCommand::new);
@@ -36,44 +36,49 @@ public final class BridgeCli {
     /** The command line of another jar's entry point (the tools'), which shares the bridge's logging and variables. */
     public BridgeCli(Supplier<Object> entryPoint) {
         this.entryPoint = entryPoint;
-        uninterpolated = new CommandLine(entryPoint.get());
-        uninterpolated.setInterpolateVariables(false);
+        model = new CommandLine(entryPoint.get());
     }
 
     Set<String> subcommands() {
-        return uninterpolated.getSubcommands().keySet();
+        return model.getSubcommands().keySet();
+    }
+
+    /** The settings {@code subcommand} takes, and those every command takes (the log level). */
+    public List<Setting<?>> settingsOf(String subcommand) {
+        List<Setting<?>> settings = new ArrayList<>(Settings.EVERY_COMMAND);
+        if (subcommand(subcommand).getCommand() instanceof ConfiguredCommand command) {
+            settings.addAll(command.settings());
+        }
+        return settings;
     }
 
     /**
-     * The BRIDGE_* variables {@code subcommand} reads: those its options default from, and those the
-     * logging configuration reads, as long as the start-up check lets them through.
+     * The environment variables {@code subcommand} reads: those of its settings, and those the logging
+     * configuration reads, which must be settings too.
      */
     public Set<String> variablesReadBy(String subcommand) {
-        Set<String> variables = new TreeSet<>(loggingVariables());
-        for (OptionSpec option : subcommand(subcommand).getCommandSpec().options()) {
-            Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(option.defaultValue()));
-            while (matcher.find()) {
-                variables.add(matcher.group(1));
-            }
+        Set<String> variables = new TreeSet<>();
+        settingsOf(subcommand).forEach(setting -> variables.addAll(setting.variables()));
+        Set<String> logging = loggingVariables();
+        if (!variables.containsAll(logging)) {
+            throw new AssertionError("logback.xml reads " + logging + ", but the settings every command takes give only "
+                    + variables + ": declare its variables in Settings.EVERY_COMMAND");
         }
-        variables.retainAll(EnvironmentVariables.KNOWN);
         return variables;
     }
 
-    /** The fallback of an option that defaults from a variable: "9187" for run's --http-port. */
+    /** The default of an option: "9187" for run's --http-port. */
     String fallbackDefault(String subcommand, String option) {
-        String written = option(subcommand, option).defaultValue();
-        Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(written));
-        return matcher.matches() && matcher.group(2) != null ? matcher.group(2) : written;
+        return setting(subcommand, option).defaultValue();
     }
 
-    /** The variable an option defaults from ("BRIDGE_HTTP_PORT" for run's --http-port). */
+    /** The variable that gives an option's setting ("AGENT_STATE_BRIDGE_HTTP_PORT" for run's --http-port). */
     String variableOf(String subcommand, String option) {
-        Matcher matcher = ENV_DEFAULT.matcher(String.valueOf(option(subcommand, option).defaultValue()));
-        if (!matcher.matches()) {
-            throw new AssertionError("`" + subcommand + " " + option + "` does not default from a variable");
+        String variable = setting(subcommand, option).variable();
+        if (variable == null) {
+            throw new AssertionError("`" + subcommand + " " + option + "` has no environment variable");
         }
-        return matcher.group(1);
+        return variable;
     }
 
     /** Parses {@code arguments} as the jar would; a message saying what is wrong, or null when they parse. */
@@ -87,19 +92,16 @@ public final class BridgeCli {
     }
 
     private CommandLine subcommand(String name) {
-        CommandLine subcommand = uninterpolated.getSubcommands().get(name);
+        CommandLine subcommand = model.getSubcommands().get(name);
         if (subcommand == null) {
             throw new AssertionError("the jar has no command '" + name + "'; its commands are " + subcommands());
         }
         return subcommand;
     }
 
-    private OptionSpec option(String subcommand, String name) {
-        OptionSpec option = subcommand(subcommand).getCommandSpec().findOption(name);
-        if (option == null) {
-            throw new AssertionError("`" + subcommand + "` has no option " + name);
-        }
-        return option;
+    private Setting<?> setting(String subcommand, String option) {
+        return settingsOf(subcommand).stream().filter(s -> option.equals(s.option())).findFirst()
+                .orElseThrow(() -> new AssertionError("`" + subcommand + "` has no option " + option));
     }
 
     private static Set<String> loggingVariables() {

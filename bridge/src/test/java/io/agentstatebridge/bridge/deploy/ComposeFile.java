@@ -51,7 +51,7 @@ public final class ComposeFile {
         JsonNode environment = service(service).path("environment");
         Map<String, String> variables = new LinkedHashMap<>();
         if (environment.isObject()) {
-            environment.fields().forEachRemaining(e -> variables.put(e.getKey(), interpolate(e.getValue().asText())));
+            environment.properties().forEach(e -> variables.put(e.getKey(), interpolate(e.getValue().asText())));
         } else if (environment.isArray()) {
             environment.forEach(entry -> {
                 String[] pair = entry.asText().split("=", 2);

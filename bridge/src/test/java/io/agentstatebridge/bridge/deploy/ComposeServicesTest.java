@@ -3,6 +3,8 @@ package io.agentstatebridge.bridge.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.config.EnvironmentVariables;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.Settings;
 import io.agentstatebridge.bridge.config.SettingsException;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,7 +105,7 @@ class ComposeServicesTest {
 
     @Test
     void sourceDatabaseRunsWithLogicalDecoding() {
-        String source = deployment.databaseUrl(deployment.bridgeService(), "BRIDGE_SOURCE_URL").host();
+        String source = deployment.databaseUrl(deployment.bridgeService(), Settings.SOURCE_URL).host();
         List<String> command = compose.command(source);
         Map<String, String> settings = new TreeMap<>();
         for (int i = 0; i + 1 < command.size(); i++) {
@@ -137,39 +140,41 @@ class ComposeServicesTest {
         List<String> problems = new ArrayList<>();
         for (String service : deployment.repositoryImageServices()) {
             Map<String, String> environment = compose.environment(service);
-            for (String variable : Stream.of("BRIDGE_SOURCE_URL", "BRIDGE_TARGET_URL").filter(environment::containsKey).toList()) {
-                String where = service + ": " + variable;
-                DatabaseUrl url;
-                try {
-                    url = DatabaseUrl.parse(environment.get(variable), variable);
-                } catch (SettingsException e) {
-                    problems.add(where + " is rejected by the bridge: " + e.getMessage());
-                    continue;
+            if (Stream.of(Settings.SOURCE_URL, Settings.TARGET_URL).noneMatch(url -> environment.containsKey(url.variable()))) {
+                continue;
+            }
+            try {
+                var databases = deployment.databaseSettings(service);
+                for (Setting<DatabaseUrl> setting : List.of(Settings.SOURCE_URL, Settings.TARGET_URL)) {
+                    if (environment.containsKey(setting.variable())) {
+                        problems.addAll(loginProblems(service + ": " + setting.variable(), databases.get(setting)));
+                    }
                 }
-                if (!compose.serviceNames().contains(url.host())) {
-                    problems.add(where + " names host '" + url.host() + "', which is not a service");
-                    continue;
-                }
-                Map<String, String> database = compose.environment(url.host());
-                if (url.port() != POSTGRES_PORT) {
-                    problems.add(where + " uses port " + url.port() + "; PostgreSQL listens on " + POSTGRES_PORT);
-                }
-                if (!url.database().equals(database.get("POSTGRES_DB"))) {
-                    problems.add(where + " names database " + url.database() + "; '" + url.host() + "' creates "
-                            + database.get("POSTGRES_DB"));
-                }
-                if (!url.user().equals(database.get("POSTGRES_USER"))) {
-                    problems.add(where + " logs in as " + url.user() + "; '" + url.host() + "' creates " + database.get("POSTGRES_USER"));
-                }
-                if (!url.password().value().equals(database.get("POSTGRES_PASSWORD"))) {
-                    problems.add(where + " has a password other than the POSTGRES_PASSWORD of '" + url.host() + "'");
-                }
+            } catch (SettingsException e) {
+                problems.add(service + ": the bridge refuses its database settings: " + e.getMessage());
             }
         }
         assertThat(problems).as("database URLs in %s", ComposeFile.PATH).isEmpty();
         String bridge = deployment.bridgeService();
-        assertThat(deployment.databaseUrl(bridge, "BRIDGE_SOURCE_URL").host()).as("the source and the target must be different servers")
-                .isNotEqualTo(deployment.databaseUrl(bridge, "BRIDGE_TARGET_URL").host());
+        assertThat(deployment.databaseUrl(bridge, Settings.SOURCE_URL).host()).as("the source and the target must be different servers")
+                .isNotEqualTo(deployment.databaseUrl(bridge, Settings.TARGET_URL).host());
+    }
+
+    @Test
+    void passwordsStayOutOfTheDatabaseUrls() {
+        // A URL is printed (redacted) and passed around; the password has variables of its own.
+        List<String> problems = new ArrayList<>();
+        for (String service : deployment.repositoryImageServices()) {
+            Map<String, String> environment = compose.environment(service);
+            for (Setting<DatabaseUrl> url : List.of(Settings.SOURCE_URL, Settings.TARGET_URL)) {
+                String value = environment.get(url.variable());
+                if (value != null && DatabaseUrl.parse(value, url.variable()).hasPasswordParameter()) {
+                    problems.add(service + ": " + url.variable() + " carries password=; give it by "
+                            + Settings.passwordOf(url).name());
+                }
+            }
+        }
+        assertThat(problems).as("passwords in %s", ComposeFile.PATH).isEmpty();
     }
 
     @Test
@@ -178,19 +183,26 @@ class ComposeServicesTest {
         for (String service : deployment.bridgeImageServices()) {
             String subcommand = deployment.subcommand(service);
             Set<String> reads = deployment.cli.variablesReadBy(subcommand);
-            for (String variable : compose.environment(service).keySet()) {
-                if (variable.startsWith("BRIDGE_") && !EnvironmentVariables.KNOWN.contains(variable)) {
-                    problems.add(service + " sets " + variable + ", which the bridge rejects at start-up as unknown");
-                } else if (!reads.contains(variable)) {
+            Map<String, String> environment = compose.environment(service);
+            EnvironmentVariables.problems(environment).forEach(problem -> problems.add(service + ": " + problem));
+            for (String variable : environment.keySet()) {
+                if (EnvironmentVariables.KNOWN.contains(variable) && !reads.contains(variable)) {
                     problems.add(service + " sets " + variable + ", which `" + subcommand + "` does not read; it reads " + reads);
                 }
             }
         }
-        deployment.dockerfile.finalStage().environment().keySet().stream()
-                .filter(variable -> variable.startsWith("BRIDGE_") && !EnvironmentVariables.KNOWN.contains(variable))
-                .forEach(variable -> problems.add(Dockerfile.PATH + " sets " + variable + ", which makes every command exit "
-                        + "at start-up as an unknown variable"));
+        EnvironmentVariables.problems(deployment.dockerfile.finalStage().environment())
+                .forEach(problem -> problems.add(Dockerfile.PATH + ": " + problem + "; every command would exit at start-up"));
         assertThat(problems).as("environment of the bridge's services").isEmpty();
+    }
+
+    @Test
+    void environmentsCanBeExtendedWithoutAYamlError() {
+        // `environment: *databases` is an alias: a key added under it is a YAML error, not a setting.
+        List<String> aliased = Pattern.compile("(?m)^ {4}environment: *\\*").matcher(deployment.files.text(ComposeFile.PATH)).results()
+                .map(m -> m.group()).toList();
+        assertThat(aliased).as("services of %s whose environment is a bare alias; merge it instead (environment: {<<: *x}) "
+                + "so that operators can add variables under it", ComposeFile.PATH).isEmpty();
     }
 
     @Test
@@ -223,13 +235,35 @@ class ComposeServicesTest {
                 + "%s=0.0.0.0 in the Dockerfile or the service", bindVariable).isEqualTo("0.0.0.0");
     }
 
+    /** Whether {@code url} logs in to the compose service it names as that service's database creates its user. */
+    private List<String> loginProblems(String where, DatabaseUrl url) {
+        List<String> problems = new ArrayList<>();
+        if (!compose.serviceNames().contains(url.host())) {
+            return List.of(where + " names host '" + url.host() + "', which is not a service");
+        }
+        Map<String, String> database = compose.environment(url.host());
+        if (url.port() != POSTGRES_PORT) {
+            problems.add(where + " uses port " + url.port() + "; PostgreSQL listens on " + POSTGRES_PORT);
+        }
+        if (!url.database().equals(database.get("POSTGRES_DB"))) {
+            problems.add(where + " names database " + url.database() + "; '" + url.host() + "' creates " + database.get("POSTGRES_DB"));
+        }
+        if (!url.user().equals(database.get("POSTGRES_USER"))) {
+            problems.add(where + " logs in as " + url.user() + "; '" + url.host() + "' creates " + database.get("POSTGRES_USER"));
+        }
+        if (!url.password().value().equals(database.get("POSTGRES_PASSWORD"))) {
+            problems.add(where + " comes with a password other than the POSTGRES_PASSWORD of '" + url.host() + "'");
+        }
+        return problems;
+    }
+
     private Map<String, String> dependencies(String service) {
         Map<String, String> conditions = new TreeMap<>();
         JsonNode dependsOn = compose.service(service).path("depends_on");
         if (dependsOn.isArray()) {
             dependsOn.forEach(d -> conditions.put(d.asText(), "service_started"));
         }
-        dependsOn.fields().forEachRemaining(d -> conditions.put(d.getKey(), d.getValue().path("condition").asText("service_started")));
+        dependsOn.properties().forEach(d -> conditions.put(d.getKey(), d.getValue().path("condition").asText("service_started")));
         return conditions;
     }
 

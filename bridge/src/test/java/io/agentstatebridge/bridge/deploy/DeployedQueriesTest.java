@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.status.BridgeStatus;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.loadgen.LoadGenerator;
@@ -56,7 +57,7 @@ class DeployedQueriesTest {
             }
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 BridgeStatus status = bridge.status().current();
-                return "STREAMING".equals(status.state()) && status.batchesAppliedTotal() > 0
+                return status.state() == BridgeState.STREAMING && status.batchesAppliedTotal() > 0
                         && status.slot().retainedWalBytes() != null;
             });
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(

@@ -2,6 +2,10 @@ package io.agentstatebridge.bridge.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.SettingValues;
+import io.agentstatebridge.bridge.config.Settings;
+import io.agentstatebridge.bridge.config.SettingsResolver;
 import org.w3c.dom.Document;
 import org.xml.sax.InputSource;
 
@@ -84,17 +88,32 @@ public final class Deployment {
         return Integer.parseInt(compose.environment(bridgeService()).getOrDefault(variable, cli.fallbackDefault("run", "--http-port")));
     }
 
-    DatabaseUrl databaseUrl(String service, String variable) {
-        String url = compose.environment(service).get(variable);
-        assertThat(url).as("%s of service '%s'", variable, service).isNotNull();
-        return DatabaseUrl.parse(url, service + "'s " + variable);
+    /**
+     * The database a service's environment names, with its password, as the bridge resolves it (and
+     * everything else in that environment checked the bridge's way).
+     */
+    DatabaseUrl databaseUrl(String service, Setting<DatabaseUrl> url) {
+        assertThat(compose.environment(service)).as("%s of service '%s'", url.variable(), service).containsKey(url.variable());
+        return databaseSettings(service).get(url);
+    }
+
+    /** The database URLs and passwords a service's environment gives, resolved as the bridge resolves them. */
+    SettingValues databaseSettings(String service) {
+        Map<String, String> environment = compose.environment(service);
+        List<Setting<?>> settings = new ArrayList<>();
+        for (Setting<DatabaseUrl> url : List.of(Settings.SOURCE_URL, Settings.TARGET_URL)) {
+            if (environment.containsKey(url.variable())) {
+                settings.addAll(List.of(url, Settings.passwordOf(url)));
+            }
+        }
+        return SettingsResolver.resolve(settings, Map.of(), environment);
     }
 
     /** The compose services a bridge service's database URLs point at. */
     List<String> bundledDatabasesOf(String service) {
         Map<String, String> environment = compose.environment(service);
-        return Stream.of("BRIDGE_SOURCE_URL", "BRIDGE_TARGET_URL").filter(environment::containsKey)
-                .map(variable -> databaseUrl(service, variable).host()).filter(compose.serviceNames()::contains).toList();
+        return Stream.of(Settings.SOURCE_URL, Settings.TARGET_URL).filter(url -> environment.containsKey(url.variable()))
+                .map(url -> databaseUrl(service, url).host()).filter(compose.serviceNames()::contains).toList();
     }
 
     /** The bridge's image's HEALTHCHECK arguments, unless it has none or turns it off. */
@@ -161,18 +180,33 @@ public final class Deployment {
         return datasources.get(0).path("uid").asText();
     }
 
+    /** The launcher script, in the repository, and the variable naming the jar it runs. */
+    static final String LAUNCHER = "bin/agent-state-bridge";
+    static final String LAUNCHER_JAR = "AGENT_STATE_BRIDGE_JAR";
+
     /**
-     * Asserts that {@code runtime} runs, with an exec-form `java ... -jar` ENTRYPOINT, the shaded jar {@code module}
-     * builds, copied from the stage where Maven builds it with tests skipped.
+     * Asserts that {@code runtime} runs, with an exec-form ENTRYPOINT, the shaded jar {@code module} builds, copied
+     * from the stage where Maven builds it with tests skipped: either `java ... -jar JAR`, or the launcher script
+     * {@value #LAUNCHER} (copied from the repository) with the jar named by {@value #LAUNCHER_JAR}.
      */
     public void assertRunsJarBuiltBy(Dockerfile.Stage runtime, String module) {
         String stage = "stage " + (runtime.name() == null ? "(last)" : runtime.name());
         List<String> entrypoint = runtime.last("ENTRYPOINT").flatMap(Dockerfile.Instruction::execForm)
                 .orElseThrow(() -> new AssertionError(Dockerfile.PATH + " " + stage
-                        + " needs an exec-form ENTRYPOINT [\"java\", ..., \"-jar\", ...]"));
+                        + " needs an exec-form ENTRYPOINT [\"java\", ..., \"-jar\", ...] or [\"<launcher>\"]"));
+        String runJar;
         int jarFlag = entrypoint.indexOf("-jar");
-        assertThat(jarFlag).as("ENTRYPOINT %s runs a jar", entrypoint).isNotNegative().isLessThan(entrypoint.size() - 1);
-        String runJar = entrypoint.get(jarFlag + 1);
+        if (jarFlag >= 0) {
+            assertThat(jarFlag).as("ENTRYPOINT %s runs a jar", entrypoint).isLessThan(entrypoint.size() - 1);
+            runJar = entrypoint.get(jarFlag + 1);
+        } else {
+            assertThat(runtime.all("COPY").stream().map(c -> c.arguments().split("\\s+"))
+                    .anyMatch(a -> a[0].equals(LAUNCHER) && a[a.length - 1].equals(entrypoint.get(0))))
+                    .as("%s %s: ENTRYPOINT %s is the launcher script, COPY %s to it", Dockerfile.PATH, stage, entrypoint,
+                            LAUNCHER).isTrue();
+            String launcherDirectory = entrypoint.get(0).replaceAll("/[^/]*$", "/");
+            runJar = runtime.environment().getOrDefault(LAUNCHER_JAR, launcherDirectory + "agent-state-bridge.jar");
+        }
 
         Optional<String[]> copy = runtime.all("COPY").stream().map(c -> c.arguments().split("\\s+"))
                 .filter(a -> a[0].startsWith("--from=") && a[a.length - 1].equals(runJar)).findFirst();

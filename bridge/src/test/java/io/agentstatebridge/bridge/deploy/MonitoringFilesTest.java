@@ -3,6 +3,8 @@ package io.agentstatebridge.bridge.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MonitoringFilesTest {
     /** Where Grafana's image reads provisioning files unless GF_PATHS_PROVISIONING says otherwise. */
     private static final String GRAFANA_DEFAULT_PROVISIONING = "/etc/grafana/provisioning";
+    /**
+     * The provisioning folders Grafana 12 reads at start-up, logging an error for each one missing. Its image
+     * ships them empty; a mount over the whole provisioning directory hides them.
+     */
+    private static final List<String> GRAFANA_PROVISIONING_FOLDERS = List.of("datasources", "dashboards", "plugins", "alerting");
     /** Prometheus listens here unless --web.listen-address says otherwise. */
     private static final int PROMETHEUS_DEFAULT_PORT = 9090;
     private static final int GRAFANA_COLUMNS = 24;
@@ -66,12 +73,33 @@ class MonitoringFilesTest {
     }
 
     @Test
-    void grafanaQueriesThePrometheusService() {
-        String grafana = deployment.serviceMounting(GRAFANA_PROVISIONING);
+    void grafanaReadsTheRepositorysProvisioningAndFindsEveryFolder() throws IOException {
+        String grafana = grafanaService();
         String provisioning = compose.environment(grafana).getOrDefault("GF_PATHS_PROVISIONING", GRAFANA_DEFAULT_PROVISIONING);
-        assertThat(compose.mountHolding(grafana, provisioning).repositoryPath())
-                .as("'%s' must mount %s at %s, where Grafana reads provisioning", grafana, GRAFANA_PROVISIONING, provisioning)
-                .isEqualTo(GRAFANA_PROVISIONING);
+        List<String> problems = new ArrayList<>();
+        try (var kinds = Files.list(deployment.files.root().resolve(GRAFANA_PROVISIONING))) {
+            for (Path kind : kinds.filter(Files::isDirectory).toList()) {
+                String containerPath = provisioning + "/" + kind.getFileName();
+                if (!kind.equals(deployment.hostDirectory(grafana, containerPath))) {
+                    problems.add("'" + grafana + "' must mount " + GRAFANA_PROVISIONING + "/" + kind.getFileName() + " at " + containerPath);
+                }
+            }
+        }
+        boolean rootMounted = compose.mounts(grafana).stream()
+                .anyMatch(m -> provisioning.equals(m.target()) || provisioning.startsWith(m.target() + "/"));
+        if (rootMounted) {
+            for (String folder : GRAFANA_PROVISIONING_FOLDERS) {
+                if (!Files.isDirectory(deployment.hostDirectory(grafana, provisioning + "/" + folder))) {
+                    problems.add("'" + grafana + "' mounts a directory over " + provisioning + " that has no " + folder
+                            + " folder: Grafana logs an error for it; mount only the folders you provision");
+                }
+            }
+        }
+        assertThat(problems).as("Grafana's provisioning in %s", ComposeFile.PATH).isEmpty();
+    }
+
+    @Test
+    void grafanaQueriesThePrometheusService() {
         String prometheus = deployment.serviceMounting(PROMETHEUS_CONFIG);
         int port = compose.command(prometheus).stream().filter(a -> a.startsWith("--web.listen-address="))
                 .map(a -> Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))).findFirst().orElse(PROMETHEUS_DEFAULT_PORT);
@@ -85,7 +113,7 @@ class MonitoringFilesTest {
 
     @Test
     void grafanaProvisionsTheDashboardFile() {
-        String grafana = deployment.serviceMounting(GRAFANA_PROVISIONING);
+        String grafana = grafanaService();
         List<JsonNode> providers = deployment.provisioned("dashboards", "providers");
         assertThat(providers).as("dashboard providers in %s/dashboards", GRAFANA_PROVISIONING).isNotEmpty();
         Path dashboard = deployment.files.path(DASHBOARD);
@@ -163,6 +191,10 @@ class MonitoringFilesTest {
         figures.put("apply time", "agent_state_bridge_apply_seconds");
         figures.forEach((figure, query) -> assertThat(expressions)
                 .as("the dashboard shows no %s: add a panel querying %s...", figure, query).anyMatch(e -> e.contains(query)));
+    }
+
+    private String grafanaService() {
+        return deployment.serviceMounting(GRAFANA_PROVISIONING + "/datasources");
     }
 
     /** Inside Grafana's 24 columns and over no other panel. */

@@ -32,9 +32,9 @@ class PromQlTest {
 
     @Test
     void readsGrafanaLabelValuesQueries() {
-        PromQl.LabelValuesQuery query = PromQl.labelValues("label_values(agent_state_bridge_state{state=\"STREAMING\"}, bridge)");
-        assertThat(query.selector().metric()).isEqualTo("agent_state_bridge_state");
-        assertThat(query.selector().matchers()).containsExactly(new PromQl.LabelMatcher("state", "=", "STREAMING"));
+        PromQl.LabelValuesQuery query = PromQl.labelValues("label_values(agent_state_bridge_role{role=\"active\"}, bridge)");
+        assertThat(query.selector().metric()).isEqualTo("agent_state_bridge_role");
+        assertThat(query.selector().matchers()).containsExactly(new PromQl.LabelMatcher("role", "=", "active"));
         assertThat(query.label()).isEqualTo("bridge");
     }
 }

@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.engine;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.projections.testing.RandomChanges;
 import io.agentstatebridge.projections.testing.RecordingSource;
@@ -49,7 +50,7 @@ class BridgeEndToEndTest {
                 source.setAutoCommit(true);
                 String differences = databases.verifyDifferences(Duration.ofSeconds(60));
                 assertThat(differences).as("read side vs definitions, seed " + seed).isNull();
-                assertThat(bridge.state()).isEqualTo(Bridge.State.RUNNING);
+                assertThat(bridge.state()).matches(BridgeState::isRunning, "running");
             }
         } catch (AssertionError | Exception e) {
             throw new AssertionError("end-to-end test failed; replay with -Dbridge.seed=" + seed, e);

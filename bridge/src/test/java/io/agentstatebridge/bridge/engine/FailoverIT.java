@@ -2,6 +2,7 @@ package io.agentstatebridge.bridge.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
 import io.agentstatebridge.bridge.testing.SourceChurn;
@@ -59,11 +60,11 @@ class FailoverIT {
                     Map<Long, Instance> rows = instances(databases);
                     assertThat(rows).containsKeys(first.pid(), second.pid());
                     assertThat(rows.get(first.pid())).as("first instance's row in %s", rows)
-                            .isEqualTo(new Instance(rows.get(first.pid()).id(), "active", "STREAMING", false));
+                            .isEqualTo(new Instance(rows.get(first.pid()).id(), "active", BridgeState.STREAMING, false));
                     assertThat(rows.get(second.pid())).as("second instance's row in %s", rows)
-                            .isEqualTo(new Instance(rows.get(second.pid()).id(), "standby", "STANDBY", false));
-                    assertRole(firstPort, "active", "STREAMING", 1, 1);
-                    assertRole(secondPort, "standby", "STANDBY", 1, 1);
+                            .isEqualTo(new Instance(rows.get(second.pid()).id(), "standby", BridgeState.STANDBY, false));
+                    assertRole(firstPort, "active", BridgeState.STREAMING, 1, 1);
+                    assertRole(secondPort, "standby", BridgeState.STANDBY, 1, 1);
                 });
                 String firstId = status(firstPort).get("instance_id").asText();
                 String secondId = status(secondPort).get("instance_id").asText();
@@ -82,10 +83,10 @@ class FailoverIT {
                 // After: the survivor is the active instance everywhere; the killed one's row goes stale.
                 await("takeover visible everywhere").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     Map<Long, Instance> rows = instances(databases);
-                    assertThat(rows.get(second.pid())).isEqualTo(new Instance(secondId, "active", "STREAMING", false));
+                    assertThat(rows.get(second.pid())).isEqualTo(new Instance(secondId, "active", BridgeState.STREAMING, false));
                     assertThat(rows.get(first.pid())).as("the killed instance keeps its last report, marked stale")
-                            .isEqualTo(new Instance(firstId, "active", "STREAMING", true));
-                    assertRole(secondPort, "active", "STREAMING", 1, 0);
+                            .isEqualTo(new Instance(firstId, "active", BridgeState.STREAMING, true));
+                    assertRole(secondPort, "active", BridgeState.STREAMING, 1, 0);
                     assertThat(statusRowInstance(databases)).isEqualTo(secondId);
                 });
 
@@ -99,7 +100,7 @@ class FailoverIT {
     }
 
     /** One row of agent_state_bridge.instance_status. */
-    private record Instance(String id, String role, String state, boolean stale) {
+    private record Instance(String id, String role, BridgeState state, boolean stale) {
     }
 
     private static Map<Long, Instance> instances(BridgeDatabases databases) throws SQLException {
@@ -110,7 +111,7 @@ class FailoverIT {
             query.setString(1, databases.name());
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    rows.put(rs.getLong(1), new Instance(rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5)));
+                    rows.put(rs.getLong(1), new Instance(rs.getString(2), rs.getString(3), BridgeState.valueOf(rs.getString(4)), rs.getBoolean(5)));
                 }
             }
         }
@@ -129,10 +130,10 @@ class FailoverIT {
     }
 
     /** What one instance says of itself on /api/status and /metrics, and how many live instances it sees per role. */
-    private void assertRole(int port, String role, String state, int liveActive, int liveStandby) throws Exception {
+    private void assertRole(int port, String role, BridgeState state, int liveActive, int liveStandby) throws Exception {
         JsonNode status = status(port);
         assertThat(status.get("role").asText()).as("role on /api/status of :%d", port).isEqualTo(role);
-        assertThat(status.get("state").asText()).as("state on /api/status of :%d", port).isEqualTo(state);
+        assertThat(BridgeState.valueOf(status.get("state").asText())).as("state on /api/status of :%d", port).isEqualTo(state);
         long listedActive = 0;
         long listedStandby = 0;
         for (JsonNode instance : status.get("instances")) {

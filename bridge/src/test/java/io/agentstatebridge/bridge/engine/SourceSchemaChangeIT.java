@@ -1,5 +1,6 @@
 package io.agentstatebridge.bridge.engine;
 
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.SourceChurn;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class SourceSchemaChangeIT {
             bridge.start();
             writer.start();
             await("bridge streaming").atMost(Duration.ofSeconds(90))
-                    .until(() -> "STREAMING".equals(bridge.stateName()) && bridge.stats().batchesApplied() > 5);
+                    .until(() -> bridge.state() == BridgeState.STREAMING && bridge.stats().batchesApplied() > 5);
 
             List<String> changes = List.of(
                     // added without a default, then written
@@ -77,8 +78,8 @@ class SourceSchemaChangeIT {
 
             assertThat(databases.verifyDifferences(Duration.ofSeconds(120)))
                     .as("read side vs definitions after the schema changes (seed %d)", seed).isNull();
-            assertThat(bridge.state()).as("the bridge kept running").isEqualTo(Bridge.State.RUNNING);
-            assertThat(bridge.stateName()).isEqualTo("STREAMING");
+            assertThat(bridge.state()).as("the bridge kept running").matches(BridgeState::isRunning, "running");
+            assertThat(bridge.state()).isEqualTo(BridgeState.STREAMING);
             assertThat(readSideColumns(databases, "agent_events"))
                     .containsExactly("event_id", "agent_id", "session_id", "event_type", "payload", "created_at");
             assertThat(readSideColumns(databases, "agent_sessions"))

@@ -2,6 +2,7 @@ package io.agentstatebridge.bridge.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.BridgeProcess;
 import io.agentstatebridge.bridge.testing.SourceChurn;
@@ -72,7 +73,7 @@ class TargetOutageIT {
                     .until(() -> status(httpPort).path("events_applied_total").asLong() > 200);
 
             fault.accept(proxy);
-            Set<String> states = new LinkedHashSet<>();
+            Set<BridgeState> states = new LinkedHashSet<>();
             Set<String> errors = new LinkedHashSet<>();
             Set<Integer> liveness = new LinkedHashSet<>();
             double maxLag = 0;
@@ -80,7 +81,7 @@ class TargetOutageIT {
             while (System.nanoTime() < end) {
                 assertThat(bridge.isAlive()).as("the bridge process is still running; see %s", bridge.log()).isTrue();
                 JsonNode status = status(httpPort);
-                states.add(status.path("state").asText());
+                states.add(BridgeState.valueOf(status.path("state").asText()));
                 if (!status.path("last_error").isNull()) {
                     errors.add(status.path("last_error").asText());
                 }
@@ -93,7 +94,7 @@ class TargetOutageIT {
             System.out.printf("%s: states %s, max lag %.0f s, /health/live %s, errors %s%n",
                     purpose, states, maxLag, liveness, errors);
 
-            assertThat(states).as("what operators saw over HTTP").contains("PAUSED").doesNotContain("FAILED");
+            assertThat(states).as("what operators saw over HTTP").contains(BridgeState.PAUSED).doesNotContain(BridgeState.FAILED);
             assertThat(errors).as("the reason shown").anyMatch(e -> e.startsWith("read side:"));
             assertThat(maxLag).as("lag kept growing while nothing could be applied").isGreaterThan(20);
             assertThat(liveness).as("/health/live while paused").containsOnly(200);
@@ -133,7 +134,8 @@ class TargetOutageIT {
     private boolean streamingWithLagUnder(int port, double seconds) {
         try {
             JsonNode status = status(port);
-            return "STREAMING".equals(status.path("state").asText()) && status.path("lag_seconds").isNumber()
+            return BridgeState.named(status.path("state").asText()).orElse(null) == BridgeState.STREAMING
+                    && status.path("lag_seconds").isNumber()
                     && status.path("lag_seconds").asDouble() < seconds;
         } catch (IOException e) {
             return false; // not serving yet

@@ -2,6 +2,7 @@ package io.agentstatebridge.bridge.exactness;
 
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeConnectionKiller;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.HostileValues;
@@ -111,7 +112,7 @@ class RandomizedExactnessIT {
                 killer.start(new Random(random.nextLong()), Duration.ofMillis(200), Duration.ofMillis(2_000));
                 long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
                 int restartAt = KILLS_PER_CONNECTOR;
-                while (System.nanoTime() < end && bridge.state() != Bridge.State.FAILED && writerFailure.get() == null) {
+                while (System.nanoTime() < end && bridge.state() != BridgeState.FAILED && writerFailure.get() == null) {
                     Thread.sleep(250);
                     if (killer.kills() >= restartAt) {
                         // The connector's reconnect backoff only grows; a new one starts from its shortest wait.
@@ -182,7 +183,7 @@ class RandomizedExactnessIT {
                                               Random random) throws Exception {
             int kills = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            for (int i = 0; i < 3 && bridge.state() != Bridge.State.FAILED && System.nanoTime() < deadline; i++) {
+            for (int i = 0; i < 3 && bridge.state() != BridgeState.FAILED && System.nanoTime() < deadline; i++) {
                 Thread.sleep(200 + random.nextInt(1_500));
                 if (bridge.stats().snapshotComplete()) {
                     break;
@@ -212,7 +213,7 @@ class RandomizedExactnessIT {
         }
 
         private void check(BridgeDatabases databases, Bridge bridge) throws Exception {
-            if (bridge.state() == Bridge.State.FAILED) {
+            if (bridge.state() == BridgeState.FAILED) {
                 failures.add("the bridge stopped: " + describe(bridge.failure()));
                 return;
             }
@@ -231,7 +232,7 @@ class RandomizedExactnessIT {
                         + ", last error: " + bridge.stats().lastError()
                         + (bridge.failure() == null ? "" : ", failure: " + describe(bridge.failure())));
             }
-            if (bridge.state() != Bridge.State.RUNNING) {
+            if (!bridge.state().isRunning()) {
                 failures.add("the bridge is " + bridge.state() + " after verification: " + describe(bridge.failure()));
             }
         }

@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.exactness;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeConnectionKiller;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.TwoServers;
@@ -57,7 +58,7 @@ class ResumeAfterConnectionLossIT {
                 killer.start(new Random(random.nextLong()), Duration.ofMillis(200), Duration.ofMillis(2_000));
                 long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
                 int restartAt = KILLS_PER_CONNECTOR;
-                while (System.nanoTime() < end && bridge.bridge().state() != Bridge.State.FAILED && writerFailure.get() == null) {
+                while (System.nanoTime() < end && bridge.bridge().state() != BridgeState.FAILED && writerFailure.get() == null) {
                     Thread.sleep(250);
                     if (killer.kills() >= restartAt) {
                         // The connector's reconnect backoff only grows; a new one starts from its shortest wait.

@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.exactness;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeConnectionKiller;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.bridge.testing.TwoServers;
@@ -40,7 +41,7 @@ class SnapshotRestartIT {
                  BridgeConnectionKiller killer = new BridgeConnectionKiller(databases.source(), databases.settings(256).slot())) {
                 bridge.bridge().start();
                 await("the bridge copying the source").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> bridge.bridge().state() == Bridge.State.FAILED || copying(databases));
+                        .until(() -> bridge.bridge().state() == BridgeState.FAILED || copying(databases));
                 assertThat(bridge.bridge().stats().snapshotComplete()).as("the snapshot must still run when the sessions are killed")
                         .isFalse();
                 assertThat(killer.killAll()).as("bridge sessions terminated on the source").isPositive();

@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.exactness;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 
 import java.sql.Connection;
@@ -42,7 +43,7 @@ final class StreamedBridge implements AutoCloseable {
         streamed.bridge.start();
         // An empty source's snapshot has no last row to mark its end; the first heartbeat through the stream does.
         await().atMost(CATCH_UP).until(() -> streamed.bridge.stats().snapshotComplete()
-                || streamed.bridge.state() == Bridge.State.FAILED
+                || streamed.bridge.state() == BridgeState.FAILED
                 || !streamed.onTarget("SELECT 1 FROM agent_state_bridge.heartbeat WHERE bridge_name = ?", databases.name()).isEmpty());
         return streamed;
     }
@@ -115,7 +116,7 @@ final class StreamedBridge implements AutoCloseable {
             }
         });
         while (!verification.isDone()) {
-            if (bridge.state() == Bridge.State.FAILED) {
+            if (bridge.state() == BridgeState.FAILED) {
                 verification.cancel(true);
                 return "the bridge stopped: " + RandomizedExactnessIT.describe(bridge.failure());
             }
@@ -130,7 +131,7 @@ final class StreamedBridge implements AutoCloseable {
             return "verification failed: " + RandomizedExactnessIT.describe(e.getCause()) + "; bridge " + bridge.state()
                     + ", last error: " + bridge.stats().lastError();
         }
-        return bridge.state() == Bridge.State.RUNNING ? null
+        return bridge.state().isRunning() ? null
                 : "the bridge is " + bridge.state() + ": " + RandomizedExactnessIT.describe(bridge.failure());
     }
 

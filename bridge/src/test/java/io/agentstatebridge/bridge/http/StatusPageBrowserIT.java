@@ -2,6 +2,7 @@ package io.agentstatebridge.bridge.http;
 
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.status.BridgeStatus;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.loadgen.LoadGenerator;
@@ -65,12 +66,12 @@ class StatusPageBrowserIT {
                     // every chart needs points: lag and slot figures arrive a few ticks after start
                     long withAllFigures = bridge.status().history().stream()
                             .filter(h -> h.lagSeconds() != null && h.slot().retainedWalBytes() != null).count();
-                    return "STREAMING".equals(s.state()) && s.eventsAppliedTotal() > 0 && withAllFigures >= 3;
+                    return s.state() == BridgeState.STREAMING && s.eventsAppliedTotal() > 0 && withAllFigures >= 3;
                 });
                 String url = "http://127.0.0.1:" + bridge.httpPort() + "/";
 
                 RenderedPage first = load(url, "first");
-                assertThat(first.text("state")).isIn("STREAMING", "SNAPSHOTTING");
+                assertThat(BridgeState.valueOf(first.text("state"))).isIn(BridgeState.STREAMING, BridgeState.SNAPSHOTTING);
                 assertThat(first.attribute("state", "data-state")).isEqualTo(first.text("state"));
                 assertThat(first.number("lag")).isGreaterThanOrEqualTo(0.0);
                 assertThat(first.text("lag")).matches("\\d+(\\.\\d+)?");

@@ -82,6 +82,7 @@ class ResnapshotIT {
             await("readers seeing the rebuilt tables").atMost(Duration.ofSeconds(30))
                     .until(() -> readers.latestEvents() > oldEvents);
             readers.assertOnlyCompleteStates();
+            assertThat(writer.sessionsInserted()).as("sessions the writer inserted throughout").isPositive();
         }
 
         assertThat(text(databases.target(), "SELECT 'public.agent_events'::regclass::oid::text")).isNotEqualTo(liveTable);
@@ -194,15 +195,16 @@ class ResnapshotIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             reading.set(false);
-            thread.join();
+            join(thread);
         }
     }
 
     /** Inserts a session and its events every few milliseconds: the read side only ever grows. */
     private static final class InsertingWriter implements AutoCloseable {
         private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final AtomicLong sessions = new AtomicLong();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread thread;
 
@@ -219,6 +221,7 @@ class ResnapshotIT {
                             + "INSERT INTO agent_events (event_id, agent_id, session_id, event_type, payload) "
                             + "SELECT 'w-e" + i + "-' || j, 'w-a" + (i % 20) + "', 'w-s" + i + "', 'tool_called', "
                             + "jsonb_build_object('token_count', j) FROM generate_series(1, 10) j");
+                    sessions.incrementAndGet();
                     Thread.sleep(50);
                 }
             } catch (Throwable e) {
@@ -226,11 +229,24 @@ class ResnapshotIT {
             }
         }
 
+        long sessionsInserted() {
+            return sessions.get();
+        }
+
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             writing.set(false);
-            thread.join();
+            join(thread);
             assertThat(failure.get()).as("writer failed").isNull();
+        }
+    }
+
+    /** Waits for a test thread; an interrupted wait leaves the interrupt flag set. */
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

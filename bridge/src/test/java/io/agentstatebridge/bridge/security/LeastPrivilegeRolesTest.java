@@ -4,6 +4,7 @@ import io.agentstatebridge.bridge.cli.BridgeCommand;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.source.SourcePreflight;
 import io.agentstatebridge.bridge.verify.Verification;
@@ -100,7 +101,8 @@ class LeastPrivilegeRolesTest {
                     assertThat(single(reader, "SELECT last_event_type || '/' || agent_type FROM agent_current_state "
                             + "WHERE agent_id = 'a1'")).isEqualTo("tool_called/planner");
                     await().atMost(Duration.ofSeconds(60)).until(() ->
-                            count(reader, "SELECT count(*) FROM agent_state_bridge.status WHERE state = 'STREAMING'") == 1);
+                            count(reader, "SELECT count(*) FROM agent_state_bridge.status WHERE state = '"
+                                    + BridgeState.STREAMING.name() + "'") == 1);
                     await().atMost(Duration.ofSeconds(60)).until(() -> count(reader,
                             "SELECT count(*) FROM agent_state_bridge.instance_status WHERE role = 'active' AND NOT stale") == 1);
                 }
@@ -112,7 +114,7 @@ class LeastPrivilegeRolesTest {
                 boolean equal = new Verification(source, target, roles.name, Duration.ofSeconds(60),
                         new PrintWriter(report, true)).run();
                 assertThat(equal).as(report.toString()).isTrue();
-                assertThat(bridge.state()).isEqualTo(Bridge.State.RUNNING);
+                assertThat(bridge.state()).matches(BridgeState::isRunning, "running");
             }
         }
         try (Connection admin = DriverManager.getConnection(roles.sourceDb.jdbcUrl())) {
@@ -179,7 +181,7 @@ class LeastPrivilegeRolesTest {
                     "DELETE FROM agent_task_progress",
                     "TRUNCATE agent_events",
                     "INSERT INTO agent_sessions (session_id, agent_id, agent_type, started_at) VALUES ('s', 'a', 'x', now())",
-                    "UPDATE agent_state_bridge.status SET state = 'STOPPED'",
+                    "UPDATE agent_state_bridge.status SET state = '" + BridgeState.STOPPED.name() + "'",
                     "SELECT * FROM agent_state_bridge.source_position",
                     "SELECT * FROM agent_state_bridge.heartbeat",
                     "SELECT * FROM agent_state_bridge.rejected_rows",

@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.security;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.source.DatabaseConnections;
 import io.agentstatebridge.bridge.source.SetupException;
 import io.agentstatebridge.bridge.testing.SelfSignedCertificate;
@@ -101,7 +102,7 @@ class TlsConnectionsTest {
                                     databases.target + "/client backend/true")
                             .allSatisfy(row -> assertThat(row).endsWith("/true"));
                 }
-                assertThat(bridge.state()).isEqualTo(Bridge.State.RUNNING);
+                assertThat(bridge.state()).matches(BridgeState::isRunning, "running");
             }
         }
     }
@@ -125,7 +126,7 @@ class TlsConnectionsTest {
                             assertThat(String.valueOf(t)).doesNotContain(PASSWORD);
                         }
                     });
-            assertThat(bridge.state()).isEqualTo(Bridge.State.FAILED);
+            assertThat(bridge.state()).isEqualTo(BridgeState.FAILED);
         }
     }
 

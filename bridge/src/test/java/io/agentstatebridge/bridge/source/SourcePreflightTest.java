@@ -83,7 +83,7 @@ class SourcePreflightTest {
                 .isInstanceOf(SetupException.class)
                 .hasMessageContaining("cannot log in to the source database")
                 .hasMessageContaining("as user '" + role + "'")
-                .hasMessageContaining("Check the user and password in the source URL");
+                .hasMessageContaining("Check the user in the source URL and the password given for it");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.status;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class IdleWalRetentionIT {
              Statement statement = source.createStatement()) {
             statement.execute("CREATE TABLE unrelated_audit_log (id BIGINT, body TEXT)");
             bridge.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> "STREAMING".equals(bridge.status().current().state()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> bridge.status().current().state() == BridgeState.STREAMING);
 
             long walStart = walPosition(statement);
             long maxRetained = 0;

@@ -3,6 +3,7 @@ package io.agentstatebridge.bridge.status;
 import io.agentstatebridge.bridge.cli.BridgeCommand;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.testing.BridgeDatabases;
 import io.agentstatebridge.loadgen.LoadGenerator;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ObservabilityTest {
                 }
             });
             writer.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> "STREAMING".equals(bridge.status().current().state())
+            await().atMost(Duration.ofSeconds(60)).until(() -> bridge.status().current().state() == BridgeState.STREAMING
                     && bridge.status().current().eventsAppliedTotal() > 500
                     && bridge.status().current().slot().retainedWalBytes() != null);
 
@@ -63,7 +64,7 @@ class ObservabilityTest {
                     // PostgreSQL rounds to the microsecond
                     .filter(s -> Math.abs(Duration.between(s.at(), (java.time.Instant) row.get("updated_at")).toNanos()) < 1_000)
                     .findFirst().orElseThrow(() -> new AssertionError("no reported tick matches the status row " + row));
-            assertThat(row.get("state")).isEqualTo(tick.state()).isEqualTo("STREAMING");
+            assertThat(row.get("state")).isEqualTo(tick.state().name()).isEqualTo(BridgeState.STREAMING.name());
             assertThat(row.get("events_applied_total")).isEqualTo(tick.eventsAppliedTotal());
             assertThat(row.get("lag_seconds")).isEqualTo(tick.lagSeconds());
             assertThat(tick.lagSeconds()).isLessThan(10.0);
@@ -72,7 +73,7 @@ class ObservabilityTest {
 
             // A lone bridge is the active instance, and says so in its own row.
             Map<String, Object> instance = instanceRow(databases, settings.name(), bridge.instance().instanceId());
-            assertThat(instance).containsEntry("role", "active").containsEntry("state", "STREAMING")
+            assertThat(instance).containsEntry("role", "active").containsEntry("state", BridgeState.STREAMING.name())
                     .containsEntry("pid", ProcessHandle.current().pid()).containsEntry("stale", false);
 
             // /metrics and /api/status show the latest tick: read them within one.
@@ -101,15 +102,15 @@ class ObservabilityTest {
             assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
             CommandResult healthy = statusCommand(databases, settings.name());
             assertThat(healthy.exitCode()).as(healthy.output()).isZero();
-            assertThat(healthy.output()).contains("STREAMING").contains("healthy").contains("slot");
+            assertThat(healthy.output()).contains(BridgeState.STREAMING.name()).contains("healthy").contains("slot");
 
             load.stop();
             writer.join();
         }
         // Stopped: the tables say so, and `status` is no longer healthy.
         Map<String, Object> row = statusRow(databases, settings.name());
-        assertThat(row.get("state")).isEqualTo("STOPPED");
-        assertThat(instanceRow(databases, settings.name(), (String) row.get("instance_id"))).containsEntry("state", "STOPPED");
+        assertThat(row.get("state")).isEqualTo(BridgeState.STOPPED.name());
+        assertThat(instanceRow(databases, settings.name(), (String) row.get("instance_id"))).containsEntry("state", BridgeState.STOPPED.name());
         CommandResult stopped = statusCommand(databases, settings.name());
         assertThat(stopped.exitCode()).as(stopped.output()).isEqualTo(1);
         assertThat(stopped.output()).contains("NOT healthy");

@@ -34,18 +34,23 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     /** Stops after the transaction in flight; fails if the writer failed. */
-    public void stop() throws InterruptedException {
+    public void stop() {
         close();
         if (failure.get() != null) {
             throw new AssertionError("the batch writer failed", failure.get());
         }
     }
 
+    /** Stops after the transaction in flight; an interrupted wait leaves the interrupt flag set. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         writing.set(false);
-        if (thread.isAlive()) {
-            thread.join();
+        try {
+            if (thread.isAlive()) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,10 +1,13 @@
 package io.agentstatebridge.bridge.testing;
 
+import io.agentstatebridge.bridge.config.EnvironmentVariables;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,16 +43,36 @@ public final class BridgeProcess implements AutoCloseable {
 
     /** Runs another jar than the bridge's, the same way: the tools' jar. */
     public static BridgeProcess start(Path jar, String logName, String... arguments) throws IOException {
+        return start(Map.of(), jar, List.of("-Xmx512m"), logName, arguments);
+    }
+
+    /**
+     * Runs {@code jar} with {@code environment} as the only variables concerning the bridge: whatever the
+     * test's own environment holds under the bridge's prefix (or its former one) is left out.
+     */
+    public static BridgeProcess start(Map<String, String> environment, Path jar, String logName, String... arguments)
+            throws IOException {
+        return start(environment, jar, List.of("-Xmx512m"), logName, arguments);
+    }
+
+    /** Runs the bridge's jar in a JVM with {@code jvmOptions}, e.g. a heap too small to hold much. */
+    public static BridgeProcess start(List<String> jvmOptions, String logName, String... arguments) throws IOException {
+        return start(Map.of(), jar(), jvmOptions, logName, arguments);
+    }
+
+    private static BridgeProcess start(Map<String, String> environment, Path jar, List<String> jvmOptions, String logName,
+                                       String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(arguments));
         Path log = Path.of("target", logName + ".log").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
+        builder.environment().keySet().removeIf(EnvironmentVariables::concernsTheBridge);
+        builder.environment().putAll(environment);
         return new BridgeProcess(builder.start(), log);
     }
 
@@ -78,8 +101,23 @@ public final class BridgeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The process's peak resident set so far (VmHWM), in bytes. */
+    public long peakResidentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmHWM for process " + process.pid());
+    }
+
     public long pid() {
         return process.pid();
+    }
+
+    /** The process's command line as every local user sees it (ps, /proc/PID/cmdline). */
+    public String commandLine() throws IOException {
+        return Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline")).replace('\0', ' ');
     }
 
     public boolean isAlive() {

@@ -1,6 +1,7 @@
 package io.agentstatebridge.bridge.testing;
 
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.status.BridgeStatus;
 
 import java.sql.Connection;
@@ -18,10 +19,10 @@ import java.util.Set;
  * that is reachable), and whether it ever stopped.
  */
 public final class OutageObservation {
-    private final Set<String> states = new LinkedHashSet<>();
-    private final Set<String> tableStates = new LinkedHashSet<>();
+    private final Set<BridgeState> states = new LinkedHashSet<>();
+    private final Set<BridgeState> tableStates = new LinkedHashSet<>();
     private final Set<String> errors = new LinkedHashSet<>();
-    private final Set<Bridge.State> lifecycle = new LinkedHashSet<>();
+    private final Set<BridgeState> lifecycle = new LinkedHashSet<>();
     private double maxLag;
 
     private OutageObservation() {
@@ -42,7 +43,7 @@ public final class OutageObservation {
                 seen.maxLag = Math.max(seen.maxLag, status.lagSeconds());
             }
             seen.lifecycle.add(bridge.state());
-            String tableState = tableState(databases);
+            BridgeState tableState = tableState(databases);
             if (tableState != null) {
                 seen.tableStates.add(tableState);
             }
@@ -52,12 +53,12 @@ public final class OutageObservation {
     }
 
     /** States shown on the status page, /metrics and /api/status. */
-    public Set<String> states() {
+    public Set<BridgeState> states() {
         return states;
     }
 
     /** States shown by `SELECT state FROM agent_state_bridge.status`. */
-    public Set<String> tableStates() {
+    public Set<BridgeState> tableStates() {
         return tableStates;
     }
 
@@ -65,9 +66,14 @@ public final class OutageObservation {
         return errors;
     }
 
-    /** The bridge's lifecycle states seen: RUNNING only, if it never stopped. */
-    public Set<Bridge.State> lifecycle() {
+    /** The states the bridge itself was in when sampled, between the status reporter's ticks too. */
+    public Set<BridgeState> lifecycle() {
         return lifecycle;
+    }
+
+    /** Whether the bridge never left its running states: it neither stopped nor failed nor stood by. */
+    public boolean keptRunning() {
+        return lifecycle.stream().allMatch(BridgeState::isRunning);
     }
 
     public double maxLagSeconds() {
@@ -80,13 +86,13 @@ public final class OutageObservation {
                 + Math.round(maxLag) + " s, errors " + errors;
     }
 
-    private static String tableState(BridgeDatabases databases) {
+    private static BridgeState tableState(BridgeDatabases databases) {
         try (Connection connection = DriverManager.getConnection(databases.target().jdbcUrl());
              PreparedStatement query = connection.prepareStatement(
                      "SELECT state FROM agent_state_bridge.status WHERE bridge_name = ?")) {
             query.setString(1, databases.name());
             try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return rs.next() ? BridgeState.valueOf(rs.getString(1)) : null;
             }
         } catch (SQLException e) {
             return null;

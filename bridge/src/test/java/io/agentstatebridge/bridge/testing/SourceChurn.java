@@ -79,11 +79,16 @@ public final class SourceChurn implements AutoCloseable {
         }
     }
 
+    /** Stops writing and waits for the writer; an interrupted wait leaves the interrupt flag set. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         writing.set(false);
-        if (writer.isAlive()) {
-            writer.join();
+        try {
+            if (writer.isAlive()) {
+                writer.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,8 +1,6 @@
 package io.agentstatebridge.projections.apply;
 
 import io.agentstatebridge.projections.change.ChangeBatch;
-import io.agentstatebridge.projections.change.Operation;
-import io.agentstatebridge.projections.change.RowChange;
 import io.agentstatebridge.projections.change.SourcePosition;
 import io.agentstatebridge.projections.change.SourceTable;
 import org.slf4j.Logger;
@@ -16,17 +14,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Applies change batches to the read side: replicas, projections and source position, one
- * transaction per batch. Application is state-based (each key ends up holding the row its last
- * change describes), so re-applying a batch that already landed changes nothing.
+ * Applies changes to the read side: replicas, projections and source position, in read-side
+ * transactions that each end at a source position ({@link ReadSideTransaction}). Application is
+ * state-based (each key ends up holding the row its last change describes), so re-applying
+ * changes that already landed changes nothing.
  *
  * <p>An applier exists only for an instance that has {@linkplain #takeOver taken over} the bridge
  * name: each batch first locks the position row and checks that no other instance has taken over
@@ -108,83 +104,32 @@ public final class ProjectionApplier {
         }
     }
 
-    public ApplyResult apply(ChangeBatch batch) throws SQLException {
-        long started = System.nanoTime();
-        try (Connection connection = target.getConnection()) {
+    /**
+     * Opens a read-side transaction, fenced (see the class comment), that changes are applied in,
+     * in as many parts as the caller likes, until it commits them with the position they reach.
+     * Readers see none of it before the commit, so a source transaction of any size can be applied
+     * as one, its parts written as they arrive. {@code newKeysAreNew}: plain INSERTs skip looking
+     * for a row under their key (see {@link ReadSideTransaction}); apply again without it when a
+     * transaction opened with it fails.
+     */
+    public ReadSideTransaction begin(boolean newKeysAreNew) throws SQLException {
+        Connection connection = target.getConnection();
+        try {
             connection.setAutoCommit(false);
-            try {
-                claimPosition(connection);
-                int rowsTouched = 0;
-                int rejected = 0;
-                List<RowChange> segment = new ArrayList<>();
-                for (RowChange change : batch.changes()) {
-                    if (change.operation() == Operation.TRUNCATE) {
-                        SegmentResult result = applySegment(connection, segment);
-                        rowsTouched += result.rowsTouched();
-                        rejected += result.rejected();
-                        segment.clear();
-                        truncate(connection, change.table());
-                    } else {
-                        segment.add(change);
-                    }
-                }
-                SegmentResult result = applySegment(connection, segment);
-                rowsTouched += result.rowsTouched();
-                rejected += result.rejected();
-                savePosition(connection, batch.position(), batch.changes().size());
-                connection.commit();
-                long nanos = System.nanoTime() - started;
-                LOG.debug("applied {} changes ({} rows) in {} ms", batch.changes().size(), rowsTouched, nanos / 1_000_000);
-                return new ApplyResult(batch.changes().size(), rowsTouched, rejected, nanos);
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                throw e;
-            }
+            claimPosition(connection);
+            return new ReadSideTransaction(connection, schema, replicas, projections, this::savePosition, newKeysAreNew);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection, e);
+            connection.close();
+            throw e;
         }
     }
 
-    private record SegmentResult(int rowsTouched, int rejected) {
-    }
-
-    /** A run of changes with no TRUNCATE in it: coalesced per key, then applied set-wise. */
-    private SegmentResult applySegment(Connection connection, List<RowChange> changes) throws SQLException {
-        if (changes.isEmpty()) {
-            return new SegmentResult(0, 0);
-        }
-        Map<SourceTable, List<RowChange>> byTable = new EnumMap<>(SourceTable.class);
-        for (RowChange change : changes) {
-            byTable.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change);
-        }
-        Map<SourceTable, TableDelta> deltas = new EnumMap<>(SourceTable.class);
-        for (Map.Entry<SourceTable, List<RowChange>> entry : byTable.entrySet()) {
-            ReplicaTable replica = replicas.get(entry.getKey());
-            TableDelta delta = TableDelta.of(connection, replica, entry.getValue());
-            replica.replace(connection, delta.touchedKeys(), delta.after().values());
-            deltas.put(entry.getKey(), delta);
-        }
-        TableDelta events = deltas.get(SourceTable.AGENT_EVENTS);
-        TableDelta sessions = deltas.get(SourceTable.AGENT_SESSIONS);
-        int rejected = events == null ? 0 : projections.applyEventChanges(connection, events);
-        Set<String> agents = new HashSet<>();
-        if (events != null) {
-            events.before().values().forEach(row -> agents.add(row.get("agent_id")));
-            events.after().values().forEach(row -> agents.add(row.get("agent_id")));
-        }
-        if (sessions != null) {
-            agents.addAll(projections.agentsAffectedBy(connection, sessions));
-        }
-        projections.refreshCurrentState(connection, agents);
-        int rowsTouched = deltas.values().stream().mapToInt(d -> d.touchedKeys().size()).sum();
-        return new SegmentResult(rowsTouched, rejected);
-    }
-
-    /** A source TRUNCATE empties the table's replica and every projection derived from it. */
-    private void truncate(Connection connection, SourceTable table) throws SQLException {
-        switch (table) {
-            case AGENT_EVENTS -> execute(connection, schema.rewrite("TRUNCATE public.agent_events, public.session_summary, "
-                    + "public.agent_task_progress, public.agent_current_state"));
-            case AGENT_SESSIONS -> execute(connection, schema.rewrite("TRUNCATE public.agent_sessions, public.agent_current_state"));
-            case HEARTBEAT -> execute(connection, schema.rewrite("TRUNCATE agent_state_bridge.heartbeat"));
+    /** Applies {@code batch} as one read-side transaction, position included, exact whatever the read side holds. */
+    public ApplyResult apply(ChangeBatch batch) throws SQLException {
+        try (ReadSideTransaction transaction = begin(false)) {
+            transaction.apply(batch.changes());
+            return transaction.commit(batch.position());
         }
     }
 
@@ -201,13 +146,13 @@ public final class ProjectionApplier {
         }
     }
 
-    private static void execute(Connection connection, String sql) throws SQLException {
+    static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
-    private void savePosition(Connection connection, SourcePosition position, long changes) throws SQLException {
+    void savePosition(Connection connection, SourcePosition position, long changes) throws SQLException {
         String lsn = position.lsn() == 0 ? null : Lsn.format(position.lsn());
         try (PreparedStatement save = connection.prepareStatement(savePosition)) {
             save.setString(1, bridgeName);
@@ -223,7 +168,7 @@ public final class ProjectionApplier {
         }
     }
 
-    private static void rollbackQuietly(Connection connection, Exception cause) {
+    static void rollbackQuietly(Connection connection, Exception cause) {
         try {
             connection.rollback();
         } catch (SQLException rollbackFailure) {

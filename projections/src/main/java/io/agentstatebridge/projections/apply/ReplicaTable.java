@@ -76,14 +76,13 @@ final class ReplicaTable {
         return rows;
     }
 
-    /** Makes the replica hold exactly {@code rows} for {@code touchedKeys}. */
-    void replace(Connection connection, Collection<String> touchedKeys, Collection<Row> rows) throws SQLException {
-        if (touchedKeys.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement delete = connection.prepareStatement(deleteByKeys)) {
-            delete.setArray(1, textArray(connection, touchedKeys));
-            delete.executeUpdate();
+    /** Deletes the rows of {@code keysWithRows} (keys that may have one), then inserts {@code rows}. */
+    void replace(Connection connection, Collection<String> keysWithRows, Collection<Row> rows) throws SQLException {
+        if (!keysWithRows.isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement(deleteByKeys)) {
+                delete.setArray(1, textArray(connection, keysWithRows));
+                delete.executeUpdate();
+            }
         }
         if (rows.isEmpty()) {
             return;

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,20 +21,32 @@ import java.util.Set;
  * The net effect of a run of changes on one table: for every key they touch, the row the
  * read side held before ({@code before}) and the row it must hold after ({@code after}); a key
  * missing from a map has no row on that side. Many changes to one key cost one row of work.
+ *
+ * <p>With {@code newKeysAreNew}, a key whose only change is an INSERT is taken to have had no row:
+ * it is neither read nor deleted ({@code readKeys} leaves it out), which in an append-only log is
+ * most keys. Were such a row there after all, its INSERT would violate the replica's primary key
+ * and fail the transaction: the caller then applies the batch again without the assumption.
  */
-record TableDelta(SourceTable table, Set<String> touchedKeys, Map<String, Row> before, Map<String, Row> after) {
+record TableDelta(SourceTable table, Set<String> touchedKeys, Set<String> readKeys, Map<String, Row> before,
+                  Map<String, Row> after) {
     private static final Logger LOG = LoggerFactory.getLogger(TableDelta.class);
 
-    static TableDelta of(Connection connection, ReplicaTable replica, List<RowChange> changes) throws SQLException {
+    static TableDelta of(Connection connection, ReplicaTable replica, List<RowChange> changes, boolean newKeysAreNew)
+            throws SQLException {
         Set<String> keys = new LinkedHashSet<>();
+        Set<String> readKeys = new HashSet<>();
         for (RowChange change : changes) {
             String previousKey = change.previousKey();
             if (previousKey != null) {
                 keys.add(previousKey);
+                readKeys.add(previousKey);
             }
-            keys.add(change.key());
+            String key = change.key();
+            if (!keys.add(key) || !newKeysAreNew || change.operation() != Operation.INSERT) {
+                readKeys.add(key); // changed twice, or not a plain INSERT: its row may exist
+            }
         }
-        Map<String, Row> before = replica.load(connection, keys);
+        Map<String, Row> before = replica.load(connection, readKeys);
         Map<String, Row> current = new HashMap<>(before);
         for (RowChange change : changes) {
             String key = change.key();
@@ -54,7 +67,7 @@ record TableDelta(SourceTable table, Set<String> touchedKeys, Map<String, Row> b
                 after.put(key, row);
             }
         }
-        return new TableDelta(replica.table(), keys, before, after);
+        return new TableDelta(replica.table(), keys, readKeys, before, after);
     }
 
     boolean isEmpty() {

@@ -36,10 +36,89 @@ public record PgTimestamp(long micros) implements Comparable<PgTimestamp> {
             }
             default -> { }
         }
+        PgTimestamp plain = parsePlainUtc(text);
+        if (plain != null) {
+            return plain;
+        }
         if (text.indexOf('T') > 0) {
             return of(OffsetDateTime.parse(text).toInstant());
         }
         return parsePostgres(text);
+    }
+
+    /**
+     * The form nearly every value takes, read without a formatter: "YYYY-MM-DD?HH:MM:SS[.f...]"
+     * followed by "Z" or "+00" (UTC), the separator ' ' or 'T'; null for anything else.
+     */
+    private static PgTimestamp parsePlainUtc(String text) {
+        int length = text.length();
+        int zone;
+        if (text.endsWith("+00")) {
+            zone = length - 3;
+        } else if (text.endsWith("Z")) {
+            zone = length - 1;
+        } else {
+            return null;
+        }
+        if (zone < 19 || text.charAt(4) != '-' || text.charAt(7) != '-' || (text.charAt(10) != ' ' && text.charAt(10) != 'T')
+                || text.charAt(13) != ':' || text.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int micros = 0;
+        if (zone > 19) {
+            if (text.charAt(19) != '.' || zone - 20 > 6 || zone == 20) {
+                return null;
+            }
+            micros = digits(text, 20, zone);
+            for (int i = zone - 20; i < 6; i++) {
+                micros *= 10;
+            }
+        }
+        if ((year | month | day | hour | minute | second | micros) < 0 || month < 1 || month > 12 || day < 1
+                || day > 31 || hour > 23 || minute > 59 || second > 59) {
+            return null;
+        }
+        long epochDay;
+        try {
+            epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+        long seconds = epochDay * 86_400L + hour * 3_600L + minute * 60L + second - POSTGRES_EPOCH_SECONDS;
+        return new PgTimestamp(seconds * 1_000_000L + micros);
+    }
+
+    /** The decimal number in text[from, to), or -1 if a character there is not a digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
+    /**
+     * PostgreSQL's input form for an ISO-8601 UTC instant as the connector writes it: the common
+     * shape is rewritten without parsing ("2026-01-01T10:00:00.5Z" becomes "2026-01-01 10:00:00.5+00");
+     * anything else (BC, five-digit years, infinities) goes through {@link #parse}.
+     */
+    public static String postgresText(String iso) {
+        int length = iso.length();
+        if (length >= 20 && iso.charAt(length - 1) == 'Z' && iso.charAt(4) == '-' && iso.charAt(10) == 'T'
+                && Character.isDigit(iso.charAt(0)) && !iso.startsWith("0000")) { // ISO year 0 is 1 BC
+            return iso.substring(0, 10) + ' ' + iso.substring(11, length - 1) + "+00";
+        }
+        return parse(iso).text();
     }
 
     /** As {@link #parse}, or null when {@code text} is null or not a timestamp in either form. */

@@ -30,4 +30,13 @@ public record Row(Map<String, String> values, Set<String> unchangedColumns) {
     public boolean isUnchanged(String column) {
         return unchangedColumns.contains(column);
     }
+
+    /** Roughly what this row occupies in memory, for limits that must hold whatever the values' sizes. */
+    public long estimatedBytes() {
+        long bytes = 96;
+        for (String value : values.values()) {
+            bytes += 64 + (value == null ? 0 : 2L * value.length());
+        }
+        return bytes;
+    }
 }

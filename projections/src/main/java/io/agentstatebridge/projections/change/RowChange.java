@@ -42,6 +42,11 @@ public record RowChange(SourceTable table, Operation operation, Row before, Row 
         return new RowChange(table, Operation.TRUNCATE, null, null);
     }
 
+    /** Roughly what this change occupies in memory. */
+    public long estimatedBytes() {
+        return 48 + (before == null ? 0 : before.estimatedBytes()) + (after == null ? 0 : after.estimatedBytes());
+    }
+
     /** The key the row had before an UPDATE that changed it; null for any other change. */
     public String previousKey() {
         if (operation != Operation.UPDATE || before == null) {

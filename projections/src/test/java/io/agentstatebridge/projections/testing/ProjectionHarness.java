@@ -3,6 +3,7 @@ package io.agentstatebridge.projections.testing;
 import io.agentstatebridge.projections.apply.ApplyResult;
 import io.agentstatebridge.projections.apply.ProjectionApplier;
 import io.agentstatebridge.projections.apply.ReadSideLoad;
+import io.agentstatebridge.projections.apply.ReadSideTransaction;
 import io.agentstatebridge.projections.change.ChangeBatch;
 import io.agentstatebridge.projections.change.RowChange;
 import io.agentstatebridge.projections.change.SourcePosition;
@@ -44,6 +45,11 @@ public final class ProjectionHarness implements AutoCloseable {
         applier = ProjectionApplier.takeOver(targetDataSource, "test");
     }
 
+    /** The applier of the read side, for tests of its transactions. */
+    public ProjectionApplier applier() {
+        return applier;
+    }
+
     public RecordingSource source() {
         return source;
     }
@@ -59,6 +65,18 @@ public final class ProjectionHarness implements AutoCloseable {
     /** Applies everything recorded since the last call as one batch. */
     public ApplyResult applyRecorded() throws SQLException {
         return apply(source.drain());
+    }
+
+    /**
+     * As {@link #applyRecorded()}; {@code newKeysAreNew} as the bridge's first attempt at a batch
+     * opens its transaction (see {@link ProjectionApplier#begin(boolean)}).
+     */
+    public ApplyResult applyRecorded(boolean newKeysAreNew) throws SQLException {
+        batches++;
+        try (ReadSideTransaction transaction = applier.begin(newKeysAreNew)) {
+            transaction.apply(source.drain());
+            return transaction.commit(new SourcePosition("{\"batch\":" + batches + "}", batches, null));
+        }
     }
 
     public ApplyResult apply(List<RowChange> changes) throws SQLException {

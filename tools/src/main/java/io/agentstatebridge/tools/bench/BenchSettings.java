@@ -20,7 +20,7 @@ import java.util.Set;
  * @param output             directory receiving bench.csv, bench.svg and the bridge's logs
  * @param layouts            where source and target live, in the order measured
  * @param measurements       which measurements run
- * @param dockerfileOptions  also time the 100-event catch-up with the Dockerfile's JVM options
+ * @param plainJava          also time the 100-event catch-up with plain java -jar, no JVM option
  * @param profile            record the 100-event catch-ups with Java Flight Recorder and print the hot methods
  * @param bridgeJar          the production jar the bridge runs from, as its own process
  * @param source             a given write-side database, or null for the embedded servers
@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public record BenchSettings(long events, List<Integer> steadyRates, Duration steadyPhase, Duration writerPhase,
                             int lookups, Duration lookupBudget, Path output, List<Layout> layouts,
-                            Set<Measurement> measurements, boolean dockerfileOptions, boolean profile, Path bridgeJar,
+                            Set<Measurement> measurements, boolean plainJava, boolean profile, Path bridgeJar,
                             DatabaseUrl source, DatabaseUrl target) {
     /** Agents the benchmark's events belong to; event i belongs to agent i % AGENTS (bench/generate_events.sql). */
     public static final int AGENTS = 1_000;

@@ -85,13 +85,13 @@ public final class Benchmark {
         if (settings.measures(Measurement.CATCH_UP)) {
             CatchUpMeasurement catchUp = new CatchUpMeasurement(environment, settings, bridges, out);
             List<CatchUpMeasurement.Variant> plain = layouts.stream()
-                    .map(layout -> new CatchUpMeasurement.Variant(layout, JvmOptions.README, settings.profile() && layout == first))
+                    .map(layout -> new CatchUpMeasurement.Variant(layout, JvmOptions.LAUNCHER, settings.profile() && layout == first))
                     .toList();
-            List<CatchUpMeasurement.Variant> withDockerfile = new ArrayList<>(plain);
-            if (settings.dockerfileOptions() && environment.embedded()) {
-                withDockerfile.add(new CatchUpMeasurement.Variant(first, JvmOptions.DOCKERFILE, false));
+            List<CatchUpMeasurement.Variant> withPlainJava = new ArrayList<>(plain);
+            if (settings.plainJava() && environment.embedded()) {
+                withPlainJava.add(new CatchUpMeasurement.Variant(first, JvmOptions.PLAIN_JAVA, false));
             }
-            step(results, first, CatchUpMeasurement.NAME, () -> catchUp.run(100, withDockerfile, results));
+            step(results, first, CatchUpMeasurement.NAME, () -> catchUp.run(100, withPlainJava, results));
             step(results, first, CatchUpMeasurement.NAME, () -> catchUp.run(1, plain, results));
         }
         if (settings.measures(Measurement.SNAPSHOT)) {

@@ -1,24 +1,31 @@
 package io.agentstatebridge.tools.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The production jar the bridge under test runs from, started as its own process exactly as a user
- * starts it: {@code java [the options of a JvmOptions] -jar agent-state-bridge.jar run --source-url
- * ... --target-url ...} with the bench's name for the bridge, its slot and publication, and a free
- * HTTP port (the default serves HTTP; a fixed port could clash). No BRIDGE_* variable of the bench's
- * environment reaches it. Nothing of the bench runs inside it.
+ * starts it: through the launcher ({@code bin/agent-state-bridge run --source-url ... --target-url
+ * ...}, as the README and the Dockerfile do) or with plain {@code java -jar}, with the bench's name
+ * for the bridge, its slot and publication, and a free HTTP port (the default serves HTTP; a fixed
+ * port could clash). No AGENT_STATE_BRIDGE_* variable of the bench's environment reaches it. Nothing
+ * of the bench runs inside it.
  */
 final class BridgeJar {
     static final String FILE_NAME = "agent-state-bridge.jar";
+    /** The launcher, relative to the repository; in an image it lies beside the jar. */
+    static final String LAUNCHER_IN_REPOSITORY = "bin/agent-state-bridge";
+    private static final String ENVIRONMENT_PREFIX = "AGENT_STATE_BRIDGE_";
 
     private final Path jar;
     private final Path java;
@@ -26,6 +33,22 @@ final class BridgeJar {
     private BridgeJar(Path jar) {
         this.jar = jar;
         this.java = Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    /** The launcher that runs this jar: beside it (an image's layout), else bin/ of the repository it was built in. */
+    Path launcher() {
+        Path beside = jar.resolveSibling("agent-state-bridge");
+        if (Files.isRegularFile(beside)) {
+            return beside;
+        }
+        for (Path up = jar.getParent(); up != null; up = up.getParent()) {
+            Path candidate = up.resolve(LAUNCHER_IN_REPOSITORY);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("cannot find the launcher " + LAUNCHER_IN_REPOSITORY + " for " + jar
+                + ": it lies beside the jar in an image and in the repository's bin/; or run with plain java (--plain-java)");
     }
 
     /** {@code given} when not null, else the jar where a build or an image puts it, relative to the tools' jar. */
@@ -83,22 +106,37 @@ final class BridgeJar {
         return path.startsWith(here) ? here.relativize(path).toString() : path.toString();
     }
 
-    /** Starts a bridge; {@code extraJvmOptions} come after the user's options (the flight recorder's). */
+    /**
+     * Starts a bridge; {@code extraJvmOptions} (the flight recorder's) come after the user's options,
+     * through JAVA_TOOL_OPTIONS when the launcher runs it, as a user would add them.
+     */
     RunningBridge launch(BenchDatabases databases, JvmOptions options, List<String> extraJvmOptions, Path log)
             throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.addAll(options.options());
-        command.addAll(extraJvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (options == JvmOptions.LAUNCHER) {
+            command.add(shown(launcher()));
+            environment.put("AGENT_STATE_BRIDGE_JAR", jar.toString());
+            // the launcher runs the `java` on the PATH: the bench's own
+            environment.put("PATH", java.getParent() + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+            if (!extraJvmOptions.isEmpty()) {
+                environment.put("JAVA_TOOL_OPTIONS", String.join(" ", extraJvmOptions));
+            }
+        } else {
+            command.add(java.toString());
+            command.addAll(options.options());
+            command.addAll(extraJvmOptions);
+            command.add("-jar");
+            command.add(jar.toString());
+        }
         command.addAll(List.of("run", "--source-url", databases.source().jdbcUrl(), "--target-url", databases.target().jdbcUrl(),
                 "--name", databases.bridge(), "--slot", databases.bridge(), "--publication", databases.bridge(),
                 "--http-port", String.valueOf(freePort())));
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
+        builder.environment().keySet().removeIf(name -> name.startsWith(ENVIRONMENT_PREFIX));
+        builder.environment().putAll(environment);
         String shown = String.join(" ", command).replace(java.toString(), "java").replace(jar.toString(), shown(jar))
                 .replace(databases.source().jdbcUrl(), databases.source().redacted())
                 .replace(databases.target().jdbcUrl(), databases.target().redacted());

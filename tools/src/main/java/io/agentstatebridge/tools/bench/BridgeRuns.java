@@ -53,7 +53,7 @@ final class BridgeRuns {
     /** Starts a bridge and returns once it streams: a probe committed now has reached the read side. */
     RunningBridge startStreaming(BenchDatabases databases, ProbeWriter probes, ProbeWatcher watcher, String purpose)
             throws IOException, SQLException, InterruptedException {
-        RunningBridge bridge = launch(databases, JvmOptions.README, List.of(), purpose);
+        RunningBridge bridge = launch(databases, JvmOptions.LAUNCHER, List.of(), purpose);
         try {
             awaitStreaming(bridge, probes, watcher);
             return bridge;

@@ -155,7 +155,7 @@ final class CatchUpMeasurement {
         String variant = eventsPerTransaction == 1 ? "1-event tx" : eventsPerTransaction + "-event tx";
         JvmOptions options = timed.options();
         boolean profile = timed.profile();
-        String metric = (options == JvmOptions.README ? "bridge" : "bridge with " + options.label()) + (profile ? " (profiled)" : "");
+        String metric = (options == JvmOptions.LAUNCHER ? "bridge" : "bridge with " + options.label()) + (profile ? " (profiled)" : "");
         out.printf("    bridge catching up, %s (%s%s) ...%n", databases.layout().label(), options.describe(),
                 profile ? ", with Java Flight Recorder" : "");
         environment.checkpoint();

@@ -5,27 +5,36 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The ways a user starts the bridge's jar, with the JVM options each adds. The figures of the
+ * The ways a user starts the bridge, with the JVM options each gives it. The figures of the
  * bridge's memory depend on them, so each is measured and labelled as what it is.
  */
 public enum JvmOptions {
-    /** The README's command line: {@code java -jar agent-state-bridge.jar run ...}, no JVM option at all. */
-    README("java -jar (README)", List.of(), 25),
     /**
-     * The options of the Dockerfile's ENTRYPOINT (a test keeps them equal). Outside a container the
-     * percentage is of the machine's memory, inside it of the container's limit.
+     * The launcher the README and the Dockerfile's ENTRYPOINT both run, {@code bin/agent-state-bridge run ...},
+     * with the JVM options it gives by default (a test keeps them equal to the script's).
      */
-    DOCKERFILE("Dockerfile JVM options", List.of("-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError"), 50);
+    LAUNCHER("bin/agent-state-bridge (README and Dockerfile)", List.of("-Xmx192m", "-XX:+ExitOnOutOfMemoryError")) {
+        @Override
+        public String defaultMaxHeap() {
+            return "192 MB (-Xmx192m)";
+        }
+    },
+    /** {@code java -jar agent-state-bridge.jar run ...} with no JVM option: what the launcher's heap setting saves. */
+    PLAIN_JAVA("plain java -jar", List.of()) {
+        @Override
+        public String defaultMaxHeap() {
+            long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+            return String.format(Locale.ROOT, "the JVM's default, 25%% of %.1f GB = %.1f GB", memory / 1073741824.0,
+                    memory * 0.25 / 1073741824.0);
+        }
+    };
 
     private final String label;
     private final List<String> options;
-    /** MaxRAMPercentage in effect: the JVM's default (25) unless the options set it. */
-    private final int heapPercentOfMemory;
 
-    JvmOptions(String label, List<String> options, int heapPercentOfMemory) {
+    JvmOptions(String label, List<String> options) {
         this.label = label;
         this.options = options;
-        this.heapPercentOfMemory = heapPercentOfMemory;
     }
 
     public String label() {
@@ -42,9 +51,5 @@ public enum JvmOptions {
     }
 
     /** The heap limit these options give on this machine (outside a container), for the memory figures' notes. */
-    public String defaultMaxHeap() {
-        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-        return String.format(Locale.ROOT, "%d%% of %.1f GB = %.1f GB", heapPercentOfMemory, memory / 1073741824.0,
-                memory * heapPercentOfMemory / 100.0 / 1073741824.0);
-    }
+    public abstract String defaultMaxHeap();
 }

@@ -75,9 +75,9 @@ final class ProbeWatcher implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException, InterruptedException {
+    public void close() throws SQLException {
         stopping = true;
-        thread.join();
+        Interruptions.join(thread);
         target.close();
         if (failure != null) {
             throw failure;

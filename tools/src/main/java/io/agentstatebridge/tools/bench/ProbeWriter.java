@@ -89,10 +89,10 @@ final class ProbeWriter implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException, InterruptedException {
+    public void close() throws SQLException {
         stopping = true;
         if (thread != null) {
-            thread.join();
+            Interruptions.join(thread);
         }
         try {
             check();

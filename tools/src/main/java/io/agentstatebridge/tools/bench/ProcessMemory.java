@@ -66,9 +66,9 @@ final class ProcessMemory implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         thread.interrupt();
-        thread.join();
+        Interruptions.join(thread);
     }
 }

@@ -56,7 +56,7 @@ final class SnapshotMeasurement {
         BridgeRuns.Verdict verdict;
         try (ProbeWriter probes = new ProbeWriter(databases.openSource(), log);
              ProbeWatcher watcher = new ProbeWatcher(databases.openTarget(), log);
-             RunningBridge bridge = bridges.launch(databases, JvmOptions.README, List.of(), "snapshot");
+             RunningBridge bridge = bridges.launch(databases, JvmOptions.LAUNCHER, List.of(), "snapshot");
              ProcessMemory memory = new ProcessMemory(bridge.pid());
              Connection target = databases.openTarget()) {
             snapshotEvents = awaitSnapshot(target, databases.bridge(), bridge, bound);
@@ -76,7 +76,7 @@ final class SnapshotMeasurement {
                 "%,d events in %.1f s from the process's start, writers adding %,d events/s; caught up with them %.1f s later; %s",
                 snapshotEvents, seconds, WRITE_RATE, catchUpSeconds, verdict.equal() ? "verified equal" : "verification: DIFFERS"));
         figures.add("verified equal", verdict.equal() ? 1 : 0, BenchFigure.YES, "");
-        results.scope(layout, CatchUpMeasurement.MEMORY, "snapshot").add(JvmOptions.README.describe(),
+        results.scope(layout, CatchUpMeasurement.MEMORY, "snapshot").add(JvmOptions.LAUNCHER.describe(),
                 peak < 0 ? Double.NaN : peak / 1048576.0, BenchFigure.MEGABYTES, "peak resident set (VmHWM) through the snapshot "
                         + "and catching up after it");
     }

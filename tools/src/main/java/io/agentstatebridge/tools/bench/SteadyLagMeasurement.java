@@ -70,7 +70,7 @@ final class SteadyLagMeasurement {
                 boolean last = i == rates.size() - 1;
                 drained = measure(rates.get(i), window, log, last ? LAST_DRAIN_BOUND : DRAIN_BOUND, figures);
             }
-            results.scope(layout, CatchUpMeasurement.MEMORY, "steady lag").add(JvmOptions.README.describe(),
+            results.scope(layout, CatchUpMeasurement.MEMORY, "steady lag").add(JvmOptions.LAUNCHER.describe(),
                     memory.peakBytes() < 0 ? Double.NaN : memory.peakBytes() / 1048576.0, BenchFigure.MEGABYTES,
                     "peak resident set (VmHWM) through the warm-up and every rate");
         } finally {

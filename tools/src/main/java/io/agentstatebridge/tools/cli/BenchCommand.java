@@ -49,10 +49,9 @@ final class BenchCommand implements Callable<Integer> {
             + "measurements run (the readers' lookups come with the snapshot). Default: ${DEFAULT-VALUE}.")
     List<String> measurements;
 
-    @Option(names = "--dockerfile-options", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also time the 100-event catch-up (first layout) with the JVM options of the Dockerfile's ENTRYPOINT, "
-                    + "besides the README's plain java -jar. Default: on.")
-    boolean dockerfileOptions;
+    @Option(names = "--plain-java", description = "Also time the 100-event catch-up (first layout) with plain java -jar and "
+            + "no JVM option, besides the launcher (bin/agent-state-bridge) the README and the Dockerfile run.")
+    boolean plainJava;
 
     @Option(names = "--profile", description = "Record the catch-ups with Java Flight Recorder in the bridge's process and print "
             + "where its CPU went (needs a JDK: jcmd). The catch-up figures are then marked as profiled.")
@@ -89,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                     lookups, Duration.ofSeconds(quick ? 5 : 20), output,
                     layouts.stream().map(Layout::parse).distinct().toList(),
                     new LinkedHashSet<>(measurements.stream().map(Measurement::parse).toList()),
-                    dockerfileOptions, profile, bridgeJar,
+                    plainJava, profile, bridgeJar,
                     sourceUrl == null ? null : DatabaseUrl.parse(sourceUrl, "--source-url"),
                     targetUrl == null ? null : DatabaseUrl.parse(targetUrl, "--target-url"));
         } catch (IllegalArgumentException e) {

@@ -1,17 +1,21 @@
 package io.agentstatebridge.tools.cli;
 
+import io.agentstatebridge.bridge.cli.ConfiguredCommand;
+import io.agentstatebridge.bridge.cli.SettingOptions;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.SettingValues;
+import io.agentstatebridge.bridge.config.Settings;
 import io.agentstatebridge.tools.demo.Demo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.List;
 
-@Command(name = "demo", description = "Run the whole pipeline on an embedded PostgreSQL: a simulated fleet writes, the bridge "
+/** The demo's bridge has the bridge's defaults; only its status page's port is a setting here, `run`'s own. */
+@Command(name = "demo", modelTransformer = SettingOptions.class, description = "Run the whole pipeline on an embedded PostgreSQL: a simulated fleet writes, the bridge "
         + "maintains the read side, progress is printed, then the readers' queries. Needs nothing installed.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends ConfiguredCommand {
     @Option(names = "--duration", defaultValue = "0", description = "Seconds to run; 0 runs until Ctrl-C. Default: ${DEFAULT-VALUE}.")
     int durationSeconds;
 
@@ -21,17 +25,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Events per second. Default: ${DEFAULT-VALUE}.")
     double rate;
 
-    @Option(names = "--http-port", defaultValue = "9187", description = "Port of the status page; 0 turns it off. "
-            + "Default: ${DEFAULT-VALUE}.")
-    int httpPort;
-
-    @Spec
-    CommandSpec spec;
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(Settings.HTTP_PORT);
+    }
 
     @Override
-    public Integer call() throws Exception {
-        Demo demo = new Demo(new Demo.DemoSettings(agents, rate, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(3), httpPort),
-                spec.commandLine().getOut());
+    protected int run(SettingValues values) throws Exception {
+        Demo demo = new Demo(new Demo.DemoSettings(agents, rate, Duration.ofSeconds(durationSeconds), Duration.ofSeconds(3),
+                values.get(Settings.HTTP_PORT)), spec().commandLine().getOut());
         Thread main = Thread.currentThread();
         Thread stopper = new Thread(() -> {
             demo.stop();

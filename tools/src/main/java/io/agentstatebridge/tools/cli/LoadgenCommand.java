@@ -1,18 +1,22 @@
 package io.agentstatebridge.tools.cli;
 
+import io.agentstatebridge.bridge.cli.ConfiguredCommand;
+import io.agentstatebridge.bridge.cli.SettingOptions;
+import io.agentstatebridge.bridge.config.DatabaseUrl;
+import io.agentstatebridge.bridge.config.Setting;
+import io.agentstatebridge.bridge.config.SettingValues;
+import io.agentstatebridge.bridge.config.Settings;
 import io.agentstatebridge.loadgen.LoadGenerator;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.List;
 
-@Command(name = "loadgen", description = "Simulate an agent fleet writing sessions and events to the source.")
-final class LoadgenCommand implements Callable<Integer> {
-    @Option(names = "--source-url", defaultValue = "${env:BRIDGE_SOURCE_URL}", description = "JDBC URL of the write side.")
-    String sourceUrl;
+/** The source and its password are the bridge's settings, so the fleet writes where the bridge reads. */
+@Command(name = "loadgen", modelTransformer = SettingOptions.class,
+        description = "Simulate an agent fleet writing sessions and events to the source.")
+final class LoadgenCommand extends ConfiguredCommand {
 
     @Option(names = "--agents", defaultValue = "50", description = "Simulated agents. Default: ${DEFAULT-VALUE}.")
     int agents;
@@ -29,18 +33,20 @@ final class LoadgenCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated behaviour. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Spec
-    CommandSpec spec;
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(Settings.SOURCE_URL, Settings.SOURCE_PASSWORD);
+    }
 
     @Override
-    public Integer call() throws InterruptedException {
-        var source = io.agentstatebridge.bridge.config.DatabaseUrl.parse(sourceUrl, "--source-url (or BRIDGE_SOURCE_URL)");
+    protected int run(SettingValues values) throws InterruptedException {
+        DatabaseUrl source = values.get(Settings.SOURCE_URL);
         var settings = new LoadGenerator.LoadSettings(agents, rate, Duration.ofSeconds(durationSeconds), workers, seed);
         try (LoadGenerator generator = new LoadGenerator(source.jdbcUrl(), settings)) {
             long started = System.nanoTime();
             long events = generator.run();
             double seconds = (System.nanoTime() - started) / 1e9;
-            spec.commandLine().getOut().printf("loadgen: wrote %d events in %d sessions in %.1f s (%.0f events/s) to %s%n",
+            spec().commandLine().getOut().printf("loadgen: wrote %d events in %d sessions in %.1f s (%.0f events/s) to %s%n",
                     events, generator.sessionsStarted(), seconds, events / seconds, source.describe());
         }
         return 0;

@@ -6,10 +6,12 @@ import picocli.CommandLine.Command;
 
 /**
  * The entry point of the tools' jar: what runs around the bridge (the demo, the benchmark, the soak, a
- * simulated fleet), kept out of the jar a deployment runs. Exit statuses and the check of BRIDGE_*
- * variables are the bridge's own.
+ * simulated fleet), kept out of the jar a deployment runs. Exit statuses, settings and the check of
+ * the environment are the bridge's own.
  */
 @Command(name = "agent-state-bridge-tools",
+        // Inherited: every command answers --help and --version.
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = BridgeCommand.Version.class,
         description = "The demo, the benchmark, the soak and a simulated agent fleet for agent-state-bridge. "

@@ -3,6 +3,7 @@ package io.agentstatebridge.tools.demo;
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.loadgen.LoadGenerator;
 
 import java.io.IOException;
@@ -52,8 +53,7 @@ public final class Demo {
                     + "  python3 examples/python/agent_loop.py --source postgresql://postgres@localhost:%1$d/agents "
                     + "--target postgresql://postgres@localhost:%1$d/agents_read%n", postgres.port());
 
-            BridgeSettings bridgeSettings = new BridgeSettings(source, target, "agent_state_bridge",
-                    "agent_state_bridge", "agent_state_bridge", 2048,
+            BridgeSettings bridgeSettings = BridgeSettings.withDefaults(source, target,
                     BridgeSettings.Observability.HTTP_OFF.withHttpPort(settings.httpPort()));
             try (Bridge bridge = new Bridge(bridgeSettings);
                  LoadGenerator fleet = new LoadGenerator(source.jdbcUrl(), new LoadGenerator.LoadSettings(
@@ -79,7 +79,7 @@ public final class Demo {
                     long started = System.nanoTime();
                     while (!stopRequested.await(settings.reportEvery().toMillis(), TimeUnit.MILLISECONDS)) {
                         report(read, fleet.eventsWritten(), started);
-                        if (bridge.state() == Bridge.State.FAILED) {
+                        if (bridge.state() == BridgeState.FAILED) {
                             throw new IllegalStateException("the bridge failed: " + bridge.failure().getMessage());
                         }
                     }

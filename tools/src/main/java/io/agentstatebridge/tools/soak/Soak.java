@@ -2,6 +2,7 @@ package io.agentstatebridge.tools.soak;
 
 import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.engine.Bridge;
+import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.loadgen.LoadGenerator;
 
 import java.io.IOException;
@@ -102,7 +103,7 @@ public final class Soak {
             long now = System.nanoTime();
             SoakSample sample = probe.sample((now - started) / 1e9, fleet.eventsWritten(), bridge.status().current().lagSeconds());
             samples.add(sample);
-            boolean done = stopping || !writer.isAlive() || bridge.state() == Bridge.State.FAILED;
+            boolean done = stopping || !writer.isAlive() || bridge.state() == BridgeState.FAILED;
             if (now >= nextLine || done) {
                 printLine(sample, count(applied));
                 nextLine += intervalNanos;
@@ -131,7 +132,7 @@ public final class Soak {
                 ? String.format("NOT caught up %d s after the writers stopped", CATCH_UP_TIMEOUT.toSeconds())
                 : String.format("read side holds every event %.1f s after the writers stopped", caughtUpAfter));
         List<String> problems = new ArrayList<>();
-        if (bridge.state() == Bridge.State.FAILED) {
+        if (bridge.state() == BridgeState.FAILED) {
             problems.add("the bridge failed: " + (bridge.failure() == null ? "see its log" : bridge.failure().getMessage()));
         }
         if (writerFailure != null) {
@@ -151,10 +152,10 @@ public final class Soak {
 
     private boolean awaitStreaming(Bridge bridge) throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!"STREAMING".equals(bridge.stateName())) {
-            if (bridge.state() == Bridge.State.FAILED || System.nanoTime() > deadline) {
+        while (bridge.state() != BridgeState.STREAMING) {
+            if (bridge.state() == BridgeState.FAILED || System.nanoTime() > deadline) {
                 out.printf("result: FAILED: the bridge did not start streaming within %d s (%s)%n", START_TIMEOUT.toSeconds(),
-                        bridge.failure() == null ? bridge.stateName() : bridge.failure().getMessage());
+                        bridge.failure() == null ? bridge.state() : bridge.failure().getMessage());
                 return false;
             }
             Thread.sleep(100);
@@ -165,7 +166,7 @@ public final class Soak {
     /** Seconds until the read side held every event written, or -1 when it did not within the timeout. */
     private double awaitCatchUp(Bridge bridge, PreparedStatement applied, long written) throws SQLException, InterruptedException {
         long started = System.nanoTime();
-        while (System.nanoTime() - started < CATCH_UP_TIMEOUT.toNanos() && bridge.state() != Bridge.State.FAILED) {
+        while (System.nanoTime() - started < CATCH_UP_TIMEOUT.toNanos() && bridge.state() != BridgeState.FAILED) {
             if (count(applied) >= written) {
                 return (System.nanoTime() - started) / 1e9;
             }
