@@ -10,10 +10,13 @@ import java.sql.Statement;
 
 /**
  * Removes what a measurement left behind: the bench's replication slots (waiting briefly for a
- * just-closed bridge to let go of its slot), and on given databases the tables, the bridge's
- * schema and the publication. Touches only objects the bench creates.
+ * just-stopped bridge to let go of its slot), and on given databases the tables, the bridge's
+ * schema and the publications. Touches only objects the bench creates.
  */
 final class BenchCleanup {
+    private static final String BENCH_SLOTS = "FROM pg_replication_slots WHERE database = current_database() "
+            + "AND slot_name LIKE '" + BenchDatabases.SLOT_PREFIX.replace("_", "\\_") + "%'";
+
     private BenchCleanup() {
     }
 
@@ -22,12 +25,8 @@ final class BenchCleanup {
         try (Connection connection = DriverManager.getConnection(source.jdbcUrl());
              Statement statement = connection.createStatement()) {
             while (true) {
-                statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                        + "WHERE database = current_database() AND slot_name IN ('" + BenchDatabases.BRIDGE + "', '"
-                        + BenchDatabases.DECODER_SLOT + "') AND NOT active");
-                try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_replication_slots "
-                        + "WHERE database = current_database() AND slot_name IN ('" + BenchDatabases.BRIDGE + "', '"
-                        + BenchDatabases.DECODER_SLOT + "')")) {
+                statement.execute("SELECT pg_drop_replication_slot(slot_name) " + BENCH_SLOTS + " AND NOT active");
+                try (ResultSet rs = statement.executeQuery("SELECT count(*) " + BENCH_SLOTS)) {
                     rs.next();
                     if (rs.getLong(1) == 0) {
                         return;
@@ -43,7 +42,8 @@ final class BenchCleanup {
     }
 
     static void wipeSource(DatabaseUrl source) throws SQLException {
-        execute(source, "DROP PUBLICATION IF EXISTS " + BenchDatabases.BRIDGE,
+        execute(source, "DO $$ DECLARE p TEXT; BEGIN FOR p IN SELECT pubname FROM pg_publication WHERE pubname LIKE 'bench\\_%' "
+                        + "LOOP EXECUTE format('DROP PUBLICATION %I', p); END LOOP; END $$",
                 "DROP TABLE IF EXISTS public.agent_events, public.agent_sessions, public.agent_current_state, "
                         + "public.session_summary, public.agent_task_progress CASCADE",
                 "DROP FUNCTION IF EXISTS public.agent_events_maintain_projections() CASCADE",

@@ -1,6 +1,5 @@
 package io.agentstatebridge.tools.bench;
 
-import io.agentstatebridge.bridge.config.BridgeSettings;
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 
 import java.sql.Connection;
@@ -10,20 +9,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The write side (migrated, empty) and read side (empty) one measurement works on, and the names
- * of the bridge, slot and publication it uses there.
+ * The write side (migrated) and read side one bridge under test works on, where they live, and the
+ * name the bridge runs under there: its name, replication slot and publication all carry it.
  */
-public record BenchDatabases(DatabaseUrl source, DatabaseUrl target) {
-    /** Bridge name, replication slot and publication of the bridge under test. */
+public record BenchDatabases(Layout layout, DatabaseUrl source, DatabaseUrl target, String bridge) {
+    /** Name, slot and publication of the bridge under test. */
     public static final String BRIDGE = "bench_bridge";
-    /** The slot PostgreSQL's own decoder drains, for the physical limit. */
-    public static final String DECODER_SLOT = "bench_decoder";
+    /** Prefix of every slot the bench creates; the cleanup drops only those. */
+    static final String SLOT_PREFIX = "bench_";
 
-    /** Batch size the bridge runs with: its default, the figures are for the bridge as shipped. */
-    static final int MAX_BATCH_SIZE = 2048;
-
-    public BridgeSettings bridgeSettings() {
-        return new BridgeSettings(source, target, BRIDGE, BRIDGE, BRIDGE, MAX_BATCH_SIZE);
+    /** The same write side read by another bridge into another read side, where {@code otherLayout} puts it. */
+    BenchDatabases withTarget(Layout otherLayout, DatabaseUrl otherTarget, String otherBridge) {
+        return new BenchDatabases(otherLayout, source, otherTarget, otherBridge);
     }
 
     public Connection openSource() throws SQLException {

@@ -2,120 +2,114 @@ package io.agentstatebridge.tools.bench;
 
 import io.agentstatebridge.bridge.config.DatabaseUrl;
 import io.agentstatebridge.projections.schema.SchemaMigrations;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Where the measurements run. Embedded: one PostgreSQL server started from the binaries on Maven
- * Central, with a new pair of databases per measurement, dropped afterwards. Given URLs: the two
- * databases given, wiped before each measurement (they must be scratch databases). Either way each
+ * Where the measurements run. Embedded: new databases per measurement on the servers a layout puts
+ * them on (the write side always on the source server; the read side on the target server, or
+ * beside the write side in the one-server layout), dropped afterwards. Given URLs: the two databases
+ * given, wiped before each measurement (they must be scratch databases). Either way each
  * measurement starts from a migrated, empty write side and an empty read side, and no replication
- * slot of the bench outlives the run. Used from one thread.
+ * slot of the bench outlives it. Used from one thread.
  */
-public final class BenchEnvironment implements AutoCloseable {
-    private final EmbeddedPostgres server;
+final class BenchEnvironment {
+    private final BenchServers servers;
     private final DatabaseUrl givenSource;
     private final DatabaseUrl givenTarget;
-    private int created;
+    private final List<DatabaseUrl> created = new ArrayList<>();
+    private int databases;
 
-    private BenchEnvironment(EmbeddedPostgres server, DatabaseUrl givenSource, DatabaseUrl givenTarget) {
-        this.server = server;
+    private BenchEnvironment(BenchServers servers, DatabaseUrl givenSource, DatabaseUrl givenTarget) {
+        this.servers = servers;
         this.givenSource = givenSource;
         this.givenTarget = givenTarget;
     }
 
-    public static BenchEnvironment start(BenchSettings settings, PrintWriter out) throws IOException {
-        if (!settings.embedded()) {
-            out.printf("using the given databases (wiped before each measurement): %s and %s%n",
-                    settings.source().redacted(), settings.target().redacted());
-            return new BenchEnvironment(null, settings.source(), settings.target());
-        }
-        out.println("starting an embedded PostgreSQL (wal_level=logical, shared_buffers=256MB, max_wal_size=4GB, fsync and synchronous_commit on) ...");
-        // Sizing for a million-event log: shared_buffers holds the working set of the indexes, and
-        // max_wal_size keeps checkpoints (and their full-page writes) out of the timed windows.
-        // Durability is PostgreSQL's default (the embedded server would turn it off): writers pay
-        // what they pay in production, which is what the cost-to-the-writers figures compare.
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_wal_senders", "10")
-                .setServerConfig("max_replication_slots", "10")
-                .setServerConfig("shared_buffers", "256MB")
-                .setServerConfig("max_wal_size", "4GB")
-                .setServerConfig("checkpoint_timeout", "30min")
-                .setServerConfig("work_mem", "16MB")
-                .setServerConfig("maintenance_work_mem", "256MB")
-                .setServerConfig("max_connections", "100")
-                .start();
-        return new BenchEnvironment(postgres, null, null);
+    static BenchEnvironment embedded(BenchServers servers) {
+        return new BenchEnvironment(servers, null, null);
     }
 
-    /** A migrated, empty write side and an empty read side. */
-    public BenchDatabases fresh(String purpose) throws SQLException {
-        BenchDatabases databases;
-        if (server != null) {
-            String name = "bench_" + purpose.replaceAll("[^a-z0-9]+", "_") + "_" + (++created);
-            databases = new BenchDatabases(createDatabase(name + "_source"), createDatabase(name + "_target"));
+    static BenchEnvironment given(DatabaseUrl source, DatabaseUrl target, PrintWriter out) {
+        out.printf("using the given databases (wiped before each measurement): %s and %s%n", source.redacted(), target.redacted());
+        return new BenchEnvironment(null, source, target);
+    }
+
+    /** Whether a measurement may ask for a second read side ({@link #extraTarget}). */
+    boolean embedded() {
+        return servers != null;
+    }
+
+    /** A migrated, empty write side and an empty read side, where {@code layout} puts them. */
+    BenchDatabases fresh(Layout layout, String purpose) throws SQLException {
+        BenchDatabases fresh;
+        if (servers != null) {
+            String name = name(layout, purpose);
+            fresh = new BenchDatabases(layout, create(BenchServers.Role.SOURCE, name + "_source"),
+                    create(targetServer(layout), name + "_target"), BenchDatabases.BRIDGE);
         } else {
-            databases = new BenchDatabases(givenSource, givenTarget);
-            BenchCleanup.dropSlots(databases.source());
-            BenchCleanup.wipeSource(databases.source());
-            BenchCleanup.wipeTarget(databases.target());
+            fresh = new BenchDatabases(layout, givenSource, givenTarget, BenchDatabases.BRIDGE);
+            BenchCleanup.dropSlots(givenSource);
+            BenchCleanup.wipeSource(givenSource);
+            BenchCleanup.wipeTarget(givenTarget);
         }
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(databases.source().jdbcUrl());
+        dataSource.setUrl(fresh.source().jdbcUrl());
         SchemaMigrations.migrateWriteSide(dataSource);
-        return databases;
+        return fresh;
     }
 
-    /** Drops the bench's slots (they would hold WAL forever) and, when embedded, the databases. */
-    public void release(BenchDatabases databases) throws SQLException {
-        BenchCleanup.dropSlots(databases.source());
-        if (server != null) {
-            try (Connection admin = server.getPostgresDatabase().getConnection();
-                 Statement statement = admin.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + databases.source().database() + " WITH (FORCE)");
-                statement.execute("DROP DATABASE IF EXISTS " + databases.target().database() + " WITH (FORCE)");
+    /** Another empty read side where {@code layout} puts read sides; embedded servers only. */
+    DatabaseUrl extraTarget(Layout layout, String purpose) throws SQLException {
+        if (servers == null) {
+            throw new IllegalStateException("a second read side needs the embedded servers");
+        }
+        return create(targetServer(layout), name(layout, purpose) + "_target");
+    }
+
+    private static BenchServers.Role targetServer(Layout layout) {
+        return layout == Layout.TWO_SERVERS ? BenchServers.Role.TARGET : BenchServers.Role.SOURCE;
+    }
+
+    private String name(Layout layout, String purpose) {
+        return "bench_" + layout.option().replace('-', '_') + "_" + purpose.replaceAll("[^a-z0-9]+", "_") + "_" + (++databases);
+    }
+
+    private DatabaseUrl create(BenchServers.Role role, String name) throws SQLException {
+        DatabaseUrl url = servers.createDatabase(role, name);
+        created.add(url);
+        return url;
+    }
+
+    /** Drops the bench's slots (they would hold WAL forever) and, when embedded, every database created so far. */
+    void release(BenchDatabases used) throws SQLException {
+        BenchCleanup.dropSlots(used.source());
+        if (servers != null) {
+            for (DatabaseUrl database : created) {
+                servers.dropDatabase(database);
             }
+            created.clear();
         }
     }
 
-    private DatabaseUrl createDatabase(String name) throws SQLException {
-        try (Connection admin = server.getPostgresDatabase().getConnection();
-             Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        }
-        return DatabaseUrl.parse("jdbc:postgresql://localhost:" + server.getPort() + "/" + name + "?user=postgres", name);
-    }
-
-    /** The server's version and settings that matter, for the report. */
-    public String describeServer() throws SQLException {
-        DatabaseUrl any = server != null
-                ? DatabaseUrl.parse("jdbc:postgresql://localhost:" + server.getPort() + "/postgres?user=postgres", "server")
-                : givenSource;
-        try (Connection connection = DriverManager.getConnection(any.jdbcUrl());
-             Statement statement = connection.createStatement();
-             var rs = statement.executeQuery("SELECT current_setting('server_version'), current_setting('shared_buffers'), "
-                     + "current_setting('synchronous_commit'), current_setting('fsync')")) {
-            rs.next();
-            return "PostgreSQL " + rs.getString(1) + " (shared_buffers " + rs.getString(2) + ", synchronous_commit "
-                    + rs.getString(3) + ", fsync " + rs.getString(4) + ")";
+    /** Before a timed window: no dirty pages of earlier work left for a checkpoint to write during it. */
+    void checkpoint() throws SQLException {
+        if (servers != null) {
+            servers.checkpoint();
         }
     }
 
-    @Override
-    public void close() throws IOException {
-        if (server != null) {
-            server.close();
-        }
+    /** The postmaster of the source server, or -1 for given databases. */
+    long sourceServerPid() throws SQLException {
+        return servers == null ? -1 : servers.postmasterPid(BenchServers.Role.SOURCE);
+    }
+
+    /** The postmaster of the server holding {@code layout}'s read side, or -1 for given databases. */
+    long targetServerPid(Layout layout) throws SQLException {
+        return servers == null ? -1 : servers.postmasterPid(targetServer(layout));
     }
 }

@@ -15,19 +15,40 @@ public final class BenchResults {
 
     public void add(BenchFigure figure) {
         figures.add(figure);
-        out.printf("  => %s / %s / %s: %s %s%s%n", figure.measurement(), figure.variant(), figure.metric(),
-                figure.formattedValue(), figure.unit(), figure.note().isEmpty() ? "" : "  (" + figure.note() + ")");
+        out.printf("  => [%s] %s / %s / %s: %s %s%s%s%n", figure.layout().label(), figure.measurement(), figure.variant(),
+                figure.metric(), figure.formattedValue(), figure.unitText(),
+                figure.target() == null ? "" : "  (target " + figure.targetText() + ": " + figure.verdict() + ")",
+                figure.note().isEmpty() ? "" : "  (" + figure.note() + ")");
         out.flush();
+    }
+
+    /** Adds figures of one layout, measurement and variant. */
+    Scope scope(Layout layout, String measurement, String variant) {
+        return new Scope(layout, measurement, variant);
+    }
+
+    /** Figures sharing a layout, a measurement and a variant. */
+    final class Scope {
+        private final Layout layout;
+        private final String measurement;
+        private final String variant;
+
+        private Scope(Layout layout, String measurement, String variant) {
+            this.layout = layout;
+            this.measurement = measurement;
+            this.variant = variant;
+        }
+
+        void add(String metric, double value, String unit, Target target, String note) {
+            BenchResults.this.add(new BenchFigure(layout, measurement, variant, metric, value, unit, target, note));
+        }
+
+        void add(String metric, double value, String unit, String note) {
+            add(metric, value, unit, null, note);
+        }
     }
 
     public List<BenchFigure> figures() {
         return List.copyOf(figures);
-    }
-
-    /** The value of the first figure matching, or NaN. */
-    public double value(String measurement, String variant, String metric) {
-        return figures.stream()
-                .filter(f -> f.measurement().equals(measurement) && f.variant().equals(variant) && f.metric().equals(metric))
-                .mapToDouble(BenchFigure::value).findFirst().orElse(Double.NaN);
     }
 }

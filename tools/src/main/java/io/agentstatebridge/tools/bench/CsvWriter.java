@@ -13,12 +13,13 @@ final class CsvWriter {
     }
 
     static void write(List<BenchFigure> figures, Path file) throws IOException {
-        StringBuilder csv = new StringBuilder("measurement,variant,metric,value,unit,note\r\n");
+        StringBuilder csv = new StringBuilder("layout,measurement,variant,metric,value,unit,target,verdict,note\r\n");
         for (BenchFigure f : figures) {
-            csv.append(quote(f.measurement())).append(',').append(quote(f.variant())).append(',')
-                    .append(quote(f.metric())).append(',')
+            csv.append(quote(f.layout().label())).append(',').append(quote(f.measurement())).append(',')
+                    .append(quote(f.variant())).append(',').append(quote(f.metric())).append(',')
                     .append(Double.isNaN(f.value()) ? "" : String.format(Locale.ROOT, "%.3f", f.value())).append(',')
-                    .append(quote(f.unit())).append(',').append(quote(f.note())).append("\r\n");
+                    .append(quote(f.unit())).append(',').append(quote(f.targetText())).append(',').append(f.verdict()).append(',')
+                    .append(quote(f.note())).append("\r\n");
         }
         Files.writeString(file, csv, StandardCharsets.UTF_8);
     }

@@ -7,12 +7,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * PostgreSQL's own decoding speed, the physical limit of any consumer: a second pgoutput slot,
- * created before the backlog is written, drained in one call of
+ * PostgreSQL's own decoding speed, the limit of any consumer of the slot: a pgoutput slot of its
+ * own, created before the backlog is written, drained in one call of
  * pg_logical_slot_get_binary_changes with the bridge's publication. That runs the same decoding
  * and output plugin a walsender runs, in one backend on one core, without a network hop.
  */
 final class RawDecoder {
+    static final String SLOT = BenchDatabases.SLOT_PREFIX + "decoder";
+
     private RawDecoder() {
     }
 
@@ -22,16 +24,16 @@ final class RawDecoder {
 
     static void createSlot(Connection source) throws SQLException {
         try (Statement statement = source.createStatement()) {
-            statement.execute("SELECT pg_create_logical_replication_slot('" + BenchDatabases.DECODER_SLOT + "', 'pgoutput')");
+            statement.execute("SELECT pg_create_logical_replication_slot('" + SLOT + "', 'pgoutput')");
         }
     }
 
-    static Decoded drain(Connection source) throws SQLException {
+    static Decoded drain(Connection source, String publication) throws SQLException {
         long started = System.nanoTime();
         try (PreparedStatement drain = source.prepareStatement("SELECT count(*) FROM pg_logical_slot_get_binary_changes("
                 + "?, NULL, NULL, 'proto_version', '1', 'publication_names', ?)")) {
-            drain.setString(1, BenchDatabases.DECODER_SLOT);
-            drain.setString(2, BenchDatabases.BRIDGE);
+            drain.setString(1, SLOT);
+            drain.setString(2, publication);
             try (ResultSet rs = drain.executeQuery()) {
                 rs.next();
                 return new Decoded(rs.getLong(1), System.nanoTime() - started);
@@ -41,7 +43,7 @@ final class RawDecoder {
 
     static void dropSlot(Connection source) throws SQLException {
         try (Statement statement = source.createStatement()) {
-            statement.execute("SELECT pg_drop_replication_slot('" + BenchDatabases.DECODER_SLOT + "')");
+            statement.execute("SELECT pg_drop_replication_slot('" + SLOT + "')");
         }
     }
 }

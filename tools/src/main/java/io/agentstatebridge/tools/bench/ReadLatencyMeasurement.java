@@ -25,6 +25,7 @@ final class ReadLatencyMeasurement {
 
     private final BenchSettings settings;
     private final PrintWriter out;
+    private Layout layout;
 
     ReadLatencyMeasurement(BenchSettings settings, PrintWriter out) {
         this.settings = settings;
@@ -32,8 +33,9 @@ final class ReadLatencyMeasurement {
     }
 
     void run(BenchDatabases databases, BenchResults results) throws SQLException {
+        layout = databases.layout();
         long events = databases.targetCount("SELECT count(*) FROM agent_events");
-        out.printf("%n[%s] point lookups at %,d events%n", NAME, events);
+        out.printf("%n[%s, %s] point lookups at %,d events%n", layout.label(), NAME, events);
         String currentStateView = "SELECT * FROM (" + SqlResource.load("definitions/agent_current_state.sql")
                 + ") v WHERE agent_id = ?";
         String summaryView = "SELECT * FROM (" + SqlResource.load("definitions/session_summary.sql")
@@ -75,8 +77,9 @@ final class ReadLatencyMeasurement {
         }
         Percentiles p = new Percentiles(java.util.Arrays.copyOf(latencies, done));
         String note = String.format("%,d lookups%s", done, done < latencies.length ? " (time budget)" : "");
-        results.add(new BenchFigure(NAME, question + " by key", answeredBy + " p50", p.at(50), "ms", note));
-        results.add(new BenchFigure(NAME, question + " by key", answeredBy + " p99", p.at(99), "ms", note));
+        BenchResults.Scope figures = results.scope(layout, NAME, question + " by key");
+        figures.add(answeredBy + " p50", p.at(50), BenchFigure.MILLISECONDS, note);
+        figures.add(answeredBy + " p99", p.at(99), BenchFigure.MILLISECONDS, note);
     }
 
     private static List<String> keys(Connection connection, String sql) throws SQLException {

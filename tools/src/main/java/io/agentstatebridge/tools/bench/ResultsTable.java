@@ -3,9 +3,10 @@ package io.agentstatebridge.tools.bench;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Prints the figures as a Markdown table, ready to paste into the README. */
+/** Prints the figures as a Markdown table, ready to paste into the documentation. */
 final class ResultsTable {
-    private static final String[] HEADER = {"Measurement", "Variant", "Figure", "Value", "Unit", "Note"};
+    private static final String[] HEADER = {"Layout", "Measurement", "Variant", "Figure", "Value", "Unit", "Target", "", "Note"};
+    private static final int VALUE = 4;
 
     private ResultsTable() {
     }
@@ -24,7 +25,7 @@ final class ResultsTable {
         row(HEADER, widths, out);
         StringBuilder rule = new StringBuilder("|");
         for (int i = 0; i < widths.length; i++) {
-            rule.append(i == 3 ? "-".repeat(widths[i] + 1) + ":|" : "-".repeat(widths[i] + 2) + "|");
+            rule.append(i == VALUE ? "-".repeat(widths[i] + 1) + ":|" : "-".repeat(widths[i] + 2) + "|");
         }
         out.println(rule);
         for (BenchFigure f : figures) {
@@ -34,14 +35,15 @@ final class ResultsTable {
     }
 
     private static String[] cells(BenchFigure f) {
-        return new String[] {f.measurement(), f.variant(), f.metric(), f.formattedValue(), f.unit(), f.note()};
+        return new String[] {f.layout().label(), f.measurement(), f.variant(), f.metric(), f.formattedValue(), f.unitText(),
+                f.targetText(), f.verdict(), f.note()};
     }
 
     private static void row(String[] cells, int[] widths, PrintWriter out) {
         StringBuilder line = new StringBuilder("|");
         for (int i = 0; i < cells.length; i++) {
             String cell = cells[i].replace("|", "/");
-            line.append(' ').append(i == 3 ? pad(cell, widths[i], true) : pad(cell, widths[i], false)).append(" |");
+            line.append(' ').append(pad(cell, widths[i], i == VALUE)).append(" |");
         }
         out.println(line);
     }
