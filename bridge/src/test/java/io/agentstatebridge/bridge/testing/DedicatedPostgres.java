@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  * {@code postgres} user (the Debian packages create it) through {@code runuser} when the tests run
  * as root; the data directory is handed to that user. The embedded binaries run as root as they
  * are. Listens on loopback on a free port; the superuser {@code postgres} connects without a password.
+ * A server from binaries can be given a hot standby ({@link #streamingStandby}), set up with
+ * {@code pg_basebackup -R} from the same binaries.
  */
 public final class DedicatedPostgres implements AutoCloseable {
     /** Where Debian puts PostgreSQL 15's server binaries; {@code .ci/run} installs them when missing. */
