@@ -151,6 +151,12 @@ class ReadSideStandbyServesReadersIT {
         }
 
         assertThat(violations).as("what readers of the standby saw").isEmpty();
+        // The standby replays what the primary committed, never more: read on the standby first, its
+        // position is at most the primary's read after it.
+        String onStandby = single(standbyUrl, "SELECT agent_state_bridge.visible_lsn()::text");
+        String onPrimary = single(databases.target().jdbcUrl(), "SELECT agent_state_bridge.visible_lsn()::text");
+        assertThat(single(databases.target().jdbcUrl(), "SELECT '" + onStandby + "'::pg_lsn <= '" + onPrimary + "'::pg_lsn"))
+                .as("visible_lsn on the standby (%s) against the primary's (%s)", onStandby, onPrimary).isEqualTo("t");
         assertThat(single(standbyUrl, "SELECT count(DISTINCT payload->>'tx') FROM agent_events WHERE session_id LIKE 'whole-%'"))
                 .as("transactions on the standby once it has replayed the last one's token").isEqualTo(Integer.toString(transactions));
         // Not a poller that only ever saw the start and the end.
