@@ -1,8 +1,6 @@
 package io.agentstatebridge.bridge.status;
 
 import io.agentstatebridge.projections.apply.SqlResource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,26 +11,20 @@ import java.util.List;
 
 /**
  * The read side's physical standbys and their replay lag, from the {@code agent_state_bridge.replica_lag}
- * view on the bridge's target connection, which is on their primary. A standby is a server of the
- * operator's, not part of the bridge: failing to read them changes nothing but the list, which is
- * then empty.
+ * view on the bridge's target connection, which is on their primary.
  */
 final class ReadReplicas {
-    private static final Logger LOG = LoggerFactory.getLogger(ReadReplicas.class);
     private static final String QUERY = SqlResource.load("status/read_replicas.sql");
 
     private ReadReplicas() {
     }
 
-    static List<ReadReplica> read(Connection target) {
+    static List<ReadReplica> read(Connection target) throws SQLException {
         List<ReadReplica> replicas = new ArrayList<>();
         try (PreparedStatement query = target.prepareStatement(QUERY); ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
                 replicas.add(new ReadReplica(rs.getString(1), rs.getString(2), nullableDouble(rs, 3), nullableLong(rs, 4)));
             }
-        } catch (SQLException e) {
-            LOG.debug("read replicas unavailable: {}", e.getMessage());
-            return List.of();
         }
         return List.copyOf(replicas);
     }

@@ -28,9 +28,9 @@ import java.util.function.Supplier;
  * throughput from the running totals. Writes this instance's row of the instances table (active or
  * standby alike) and, while this instance is the active one, the status table; reads back the other
  * instances, and the replay lag of the read database's physical standbys; keeps the last minutes for
- * the status page. Everything that shows status reads
- * {@link #current()}. It observes the bridge and changes nothing about it, but for one thing: its
- * tick is the clock that notices a source gone quiet ({@link BridgeStats#checkSilence()}).
+ * the status page. Everything that shows status reads {@link #current()}. It observes the bridge and
+ * changes nothing about it, but for one thing: its tick is the clock that notices a source gone quiet
+ * ({@link BridgeStats#checkSilence()}).
  */
 public final class StatusReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
@@ -188,6 +188,10 @@ public final class StatusReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * The standbys of the read database. They are the operator's servers, not the bridge's: when they
+     * cannot be read the list is empty and nothing else changes.
+     */
     private List<ReadReplica> readReplicas() {
         try (Connection connection = target.getConnection()) {
             return ReadReplicas.read(connection);
