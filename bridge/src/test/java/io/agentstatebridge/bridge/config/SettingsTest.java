@@ -42,6 +42,9 @@ class SettingsTest {
             }
         }
         assertThat(problems).isEmpty();
+        // The launcher's own variables are known too, though no setting declares them.
+        assertThat(Settings.LAUNCHER_VARIABLES).allSatisfy(variable -> assertThat(variables).doesNotContain(variable));
+        variables.addAll(Settings.LAUNCHER_VARIABLES);
         assertThat(variables).isEqualTo(EnvironmentVariables.KNOWN);
     }
 
