@@ -38,7 +38,7 @@ class SettingsResolverTest {
     void anEmptyVariableCountsAsNotSet() {
         SettingValues values = SettingsResolver.resolve(Settings.RUN, Map.of("--source-url", SOURCE, "--target-url", TARGET),
                 Map.of("AGENT_STATE_BRIDGE_MAX_BATCH_SIZE", "", "AGENT_STATE_BRIDGE_SOURCE_PASSWORD", ""));
-        assertThat(values.get(Settings.MAX_BATCH_SIZE)).isEqualTo(2048);
+        assertThat(values.get(Settings.MAX_BATCH_SIZE)).isEqualTo(Settings.MAX_BATCH_SIZE.defaultTyped());
         assertThat(values.get(Settings.SOURCE_PASSWORD)).isNull();
     }
 
