@@ -52,6 +52,9 @@ function renderFigures(s) {
   if (s.instances) {                // only the latest status carries them, not the history
     renderInstances(s.instances, s.instance_id);
   }
+  if (s.read_replicas) {            // likewise
+    renderReadReplicas(s.read_replicas);
+  }
 
   setFigure('lag', s.lag_seconds, s.lag_seconds == null ? '' : s.lag_seconds.toFixed(1));
   setFigure('events-per-second', s.events_per_second, integer(s.events_per_second));
@@ -87,6 +90,23 @@ function renderInstances(instances, self) {
       : i.silent_seconds.toFixed(1) + ' s ago';
     [i.host + ':' + i.pid + (i.instance_id === self ? ' (this page)' : ''), i.role, i.state,
       new Date(parseInstant(i.started_at)).toLocaleString('en-GB'), lastReport].forEach(text => {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      row.appendChild(cell);
+    });
+    return row;
+  }));
+}
+
+// Physical standbys of the read database streaming from the server the bridge writes to; the panel
+// stays hidden while there are none.
+function renderReadReplicas(replicas) {
+  el('read-replicas').hidden = replicas.length === 0;
+  el('read-replica-rows').replaceChildren(...replicas.map(r => {
+    const row = document.createElement('tr');
+    row.dataset.replica = r.replica;
+    [r.replica, r.state, r.replay_lag_seconds == null ? 'unknown' : r.replay_lag_seconds.toFixed(3) + ' s',
+      r.replay_lag_bytes == null ? 'unknown' : megabytes(r.replay_lag_bytes) + ' MB'].forEach(text => {
       const cell = document.createElement('td');
       cell.textContent = text;
       row.appendChild(cell);

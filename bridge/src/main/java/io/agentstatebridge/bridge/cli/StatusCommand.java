@@ -27,6 +27,9 @@ final class StatusCommand extends ConfiguredCommand {
             + "WHERE s.bridge_name = ?";
     private static final String INSTANCES = "SELECT role, host, pid, state, silent_seconds, stale "
             + "FROM agent_state_bridge.instance_status WHERE bridge_name = ? ORDER BY stale, role, started_at";
+    /** This server, when it is a standby, then the standbys streaming from it. */
+    private static final String READ_REPLICAS = "SELECT replica, measured_on, state, replay_lag_seconds, replay_lag_bytes "
+            + "FROM agent_state_bridge.replica_lag ORDER BY measured_on DESC, replica";
     /** A bridge reports every second; silence longer than this means it is not running. */
     private static final double STALE_AFTER_SECONDS = 15;
 
@@ -72,6 +75,7 @@ final class StatusCommand extends ConfiguredCommand {
                     out.printf("last error            %s%n", rs.getString(13));
                 }
                 printInstances(connection, out);
+                printReadReplicas(connection, out);
                 boolean healthy = BridgeState.named(state).orElse(null) == BridgeState.STREAMING
                         && silentFor <= STALE_AFTER_SECONDS && lagKnown && lag <= maxLagSeconds;
                 out.println(healthy ? "healthy" : "NOT healthy");
@@ -98,6 +102,30 @@ final class StatusCommand extends ConfiguredCommand {
             }
         } catch (SQLException e) {
             out.printf("instances             unknown: %s%n", e.getMessage());
+        }
+    }
+
+    /**
+     * The read database's physical standbys and how far behind it each is. Queried on a standby, the
+     * first line is that standby itself: everything above is what it has replayed.
+     */
+    private static void printReadReplicas(Connection connection, PrintWriter out) {
+        try (PreparedStatement query = connection.prepareStatement(READ_REPLICAS); ResultSet rs = query.executeQuery()) {
+            String label = "read replicas";
+            while (rs.next()) {
+                boolean self = "replica".equals(rs.getString(2));
+                double lag = rs.getDouble(4);
+                String lagText = rs.wasNull() ? "unknown" : String.format("%.3f s", lag);
+                out.printf("%-21s %s%s: %s, replay lag %s, %s not replayed%n", self ? "this server" : label,
+                        rs.getString(1) == null ? "(no cluster_name)" : rs.getString(1),
+                        self ? " (a read replica: everything above is as replayed here)" : "", rs.getString(3), lagText,
+                        bytes(rs.getObject(5)));
+                if (!self) {
+                    label = "";
+                }
+            }
+        } catch (SQLException e) {
+            out.printf("read replicas         unknown: %s%n", e.getMessage());
         }
     }
 

@@ -3,17 +3,21 @@ package io.agentstatebridge.bridge.metrics;
 import io.agentstatebridge.bridge.lifecycle.BridgeState;
 import io.agentstatebridge.bridge.lifecycle.BridgeStats;
 import io.agentstatebridge.bridge.status.InstanceRole;
+import io.agentstatebridge.bridge.status.ReadReplica;
 import io.agentstatebridge.bridge.status.SlotHealth;
 import io.agentstatebridge.bridge.status.StatusReporter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -23,9 +27,22 @@ import java.util.function.ToDoubleFunction;
  */
 public final class BridgeMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final StatusReporter status;
+    private final MultiGauge replicaReplayLag;
+    private final MultiGauge replicaReplayLagBytes;
 
     public BridgeMetrics(String bridgeName, BridgeStats stats, StatusReporter status) {
+        this.status = status;
         registry.config().commonTags("bridge", bridgeName);
+        // One series per standby of the read database, by name; standbys come and go, so the series
+        // are replaced on every scrape rather than registered once.
+        replicaReplayLag = MultiGauge.builder("agent_state_bridge.read.replica.replay.lag").baseUnit("seconds")
+                .description("How long the read side's newest commits take to be replayed on each of its physical standbys; "
+                        + "0 when it has replayed everything")
+                .register(registry);
+        replicaReplayLagBytes = MultiGauge.builder("agent_state_bridge.read.replica.replay.lag.wal").baseUnit("bytes")
+                .description("Read-side WAL written and not yet replayed on each of its physical standbys")
+                .register(registry);
         gauge("agent_state_bridge.lag", "seconds", "Now minus the newest source commit the read side reflects",
                 status, r -> nanIfNull(r.current().lagSeconds()));
         gauge("agent_state_bridge.slot.retained.wal", "bytes", "WAL the source retains for the bridge's replication slot",
@@ -83,7 +100,17 @@ public final class BridgeMetrics {
 
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
+        List<ReadReplica> replicas = status.current().readReplicas();
+        replicaReplayLag.register(rows(replicas, ReadReplica::replayLagSeconds), true);
+        replicaReplayLagBytes.register(rows(replicas, ReadReplica::replayLagBytes), true);
         return registry.scrape();
+    }
+
+    private static List<MultiGauge.Row<?>> rows(List<ReadReplica> replicas, Function<ReadReplica, Number> figure) {
+        return replicas.stream()
+                .<MultiGauge.Row<?>>map(r -> MultiGauge.Row.of(Tags.of("replica", String.valueOf(r.name())),
+                        nanIfNull(figure.apply(r))))
+                .toList();
     }
 
     private <T> void gauge(String name, String unit, String description, T source, ToDoubleFunction<T> value) {

@@ -16,21 +16,32 @@ import java.util.Map;
  * @param instance         the process reporting
  * @param role             whether that process holds the leader lock (active) or waits (standby)
  * @param instances        every instance of this bridge the read side knows, this one included
+ * @param readReplicas     the physical standbys of the read database streaming from the server the bridge writes to
  */
 public record BridgeStatus(String bridgeName, BridgeState state, Double lagSeconds, long eventsAppliedTotal,
                            double eventsPerSecond, long batchesAppliedTotal, long rejectedRowsTotal,
                            String slotName, SlotHealth slot, Map<String, SnapshotProgress> snapshotProgress,
                            String lastError, Instant startedAt, Instant at,
-                           BridgeInstance instance, InstanceRole role, List<InstanceRow> instances) {
+                           BridgeInstance instance, InstanceRole role, List<InstanceRow> instances,
+                           List<ReadReplica> readReplicas) {
 
     public BridgeStatus {
         instances = List.copyOf(instances);
+        readReplicas = List.copyOf(readReplicas);
     }
 
     /** The same figures with the instances read back from the read side. */
     public BridgeStatus withInstances(List<InstanceRow> known) {
         return new BridgeStatus(bridgeName, state, lagSeconds, eventsAppliedTotal, eventsPerSecond, batchesAppliedTotal,
-                rejectedRowsTotal, slotName, slot, snapshotProgress, lastError, startedAt, at, instance, role, known);
+                rejectedRowsTotal, slotName, slot, snapshotProgress, lastError, startedAt, at, instance, role, known,
+                readReplicas);
+    }
+
+    /** The same figures with the read side's standbys as their primary reports them. */
+    public BridgeStatus withReadReplicas(List<ReadReplica> streaming) {
+        return new BridgeStatus(bridgeName, state, lagSeconds, eventsAppliedTotal, eventsPerSecond, batchesAppliedTotal,
+                rejectedRowsTotal, slotName, slot, snapshotProgress, lastError, startedAt, at, instance, role, instances,
+                streaming);
     }
 
     /** Instances in {@code role} reporting within the last 15 s and not stopped, this one included. */

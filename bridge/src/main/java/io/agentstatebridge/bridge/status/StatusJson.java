@@ -20,10 +20,11 @@ public final class StatusJson {
     public static Map<String, Object> of(BridgeStatus s) {
         Map<String, Object> json = figures(s);
         json.put("instances", s.instances().stream().map(StatusJson::instance).toList());
+        json.put("read_replicas", s.readReplicas().stream().map(StatusJson::readReplica).toList());
         return json;
     }
 
-    /** Past figures of this instance; the instances list is only in the latest status. */
+    /** Past figures of this instance; the instances and read replicas are only in the latest status. */
     public static List<Map<String, Object>> of(List<BridgeStatus> history) {
         return history.stream().map(StatusJson::figures).toList();
     }
@@ -64,6 +65,16 @@ public final class StatusJson {
         json.put("updated_at", row.updatedAt().toString());
         json.put("silent_seconds", row.silentSeconds());
         json.put("stale", row.stale());
+        return json;
+    }
+
+    /** The column names of the replica_lag view. */
+    private static Map<String, Object> readReplica(ReadReplica replica) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("replica", replica.name());
+        json.put("state", replica.state());
+        json.put("replay_lag_seconds", replica.replayLagSeconds());
+        json.put("replay_lag_bytes", replica.replayLagBytes());
         return json;
     }
 

@@ -27,9 +27,10 @@ import java.util.function.Supplier;
  * the lifecycle state, lag from the read side, slot health from the source (every few seconds),
  * throughput from the running totals. Writes this instance's row of the instances table (active or
  * standby alike) and, while this instance is the active one, the status table; reads back the other
- * instances; keeps the last minutes for the status page. Everything that shows status reads
- * {@link #current()}. It observes the bridge and changes nothing about it, but for one thing: its
- * tick is the clock that notices a source gone quiet ({@link BridgeStats#checkSilence()}).
+ * instances, and the replay lag of the read database's physical standbys; keeps the last minutes for
+ * the status page. Everything that shows status reads {@link #current()}. It observes the bridge and
+ * changes nothing about it, but for one thing: its tick is the clock that notices a source gone quiet
+ * ({@link BridgeStats#checkSilence()}).
  */
 public final class StatusReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
@@ -73,7 +74,7 @@ public final class StatusReporter implements AutoCloseable {
         this.lag = new ReadSideLag(target, settings.name());
         this.warnings = new ThresholdWarnings(settings.observability());
         this.current = new BridgeStatus(settings.name(), lifecycle.current(), null, 0, 0, 0, 0, settings.slot(),
-                SlotHealth.UNKNOWN, Map.of(), null, startedAt, startedAt, instance, role.get(), List.of());
+                SlotHealth.UNKNOWN, Map.of(), null, startedAt, startedAt, instance, role.get(), List.of(), List.of());
     }
 
     /**
@@ -126,10 +127,12 @@ public final class StatusReporter implements AutoCloseable {
         BridgeState state = lifecycle.current();
         BridgeStatus gathered = new BridgeStatus(settings.name(), state, lag.read(current.lagSeconds()), changes, perSecond,
                 stats.batchesApplied(), stats.rejectedRows(), settings.slot(), source.slot(), snapshotProgress(state),
-                stats.lastError(), startedAt, Instant.now(), instance, role.get(), List.of());
+                stats.lastError(), startedAt, Instant.now(), instance, role.get(), List.of(), List.of());
         // While the read side is unreachable there is nothing to write to, and the last list of
-        // instances is the best one known.
-        BridgeStatus status = gathered.withInstances(lag.reachable() ? publish(gathered) : current.instances());
+        // instances is the best one known; its standbys, though, are unknown.
+        BridgeStatus status = lag.reachable()
+                ? gathered.withInstances(publish(gathered)).withReadReplicas(readReplicas())
+                : gathered.withInstances(current.instances());
         current = status;
         synchronized (this) {
             history.addLast(status);
@@ -182,6 +185,19 @@ public final class StatusReporter implements AutoCloseable {
         } catch (SQLException e) {
             LOG.debug("instances table not updated: {}", e.getMessage());
             return current.instances();
+        }
+    }
+
+    /**
+     * The standbys of the read database. They are the operator's servers, not the bridge's: when they
+     * cannot be read the list is empty and nothing else changes.
+     */
+    private List<ReadReplica> readReplicas() {
+        try (Connection connection = target.getConnection()) {
+            return ReadReplicas.read(connection);
+        } catch (SQLException e) {
+            LOG.debug("read replicas unavailable: {}", e.getMessage());
+            return List.of();
         }
     }
 

@@ -166,7 +166,7 @@ class LeastPrivilegeRolesTest {
         try (Connection reader = roles.target(roles.reader)) {
             for (String relation : List.of("agent_current_state", "session_summary", "agent_task_progress", "agent_events",
                     "agent_sessions", "agent_state_bridge.status", "agent_state_bridge.replication_lag",
-                    "agent_state_bridge.instance_status")) {
+                    "agent_state_bridge.instance_status", "agent_state_bridge.replica_lag")) {
                 assertThat(count(reader, "SELECT count(*) FROM " + relation)).as(relation).isZero();
             }
             // Read-your-writes: the wait runs as its owner, so the reader needs no rights on source_position.

@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  * {@code postgres} user (the Debian packages create it) through {@code runuser} when the tests run
  * as root; the data directory is handed to that user. The embedded binaries run as root as they
  * are. Listens on loopback on a free port; the superuser {@code postgres} connects without a password.
+ * A server from binaries can be given a hot standby ({@link #streamingStandby}), set up with
+ * {@code pg_basebackup -R} from the same binaries.
  */
 public final class DedicatedPostgres implements AutoCloseable {
     /** Where Debian puts PostgreSQL 15's server binaries; {@code .ci/run} installs them when missing. */
@@ -42,12 +44,14 @@ public final class DedicatedPostgres implements AutoCloseable {
     private final int port;
     private final AutoCloseable stopper;
     private final Path directory;
+    private final Path binDirectory;
     private final Map<String, String> settings;
 
-    private DedicatedPostgres(int port, AutoCloseable stopper, Path directory, Map<String, String> settings) {
+    private DedicatedPostgres(int port, AutoCloseable stopper, Path directory, Path binDirectory, Map<String, String> settings) {
         this.port = port;
         this.stopper = stopper;
         this.directory = directory;
+        this.binDirectory = binDirectory;
         this.settings = Map.copyOf(settings);
     }
 
@@ -76,7 +80,7 @@ public final class DedicatedPostgres implements AutoCloseable {
             // The embedded server forces timezone=UTC unless told otherwise, under that exact name.
             settings.forEach((name, value) -> builder.setServerConfig(name.equalsIgnoreCase("TimeZone") ? "timezone" : name, value));
             EmbeddedPostgres postgres = builder.start();
-            return new DedicatedPostgres(port, postgres, null, settings);
+            return new DedicatedPostgres(port, postgres, null, null, settings);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }
@@ -92,26 +96,75 @@ public final class DedicatedPostgres implements AutoCloseable {
                     + "(on Debian: apt-get install postgresql-15; .ci/run does so)");
         }
         try {
-            Path directory = Files.createTempDirectory("dedicated-postgres");
+            Path directory = directoryForTheServer();
             Path data = directory.resolve("data");
-            boolean root = "root".equals(System.getProperty("user.name"));
-            if (root) {
-                run(List.of("chown", UNPRIVILEGED_USER, directory.toString()), false);
-            }
             run(List.of(binDirectory.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--locale=" + locale), root);
-            int port = freePort();
-            StringBuilder options = new StringBuilder("-p " + port + " -k " + directory + " -c listen_addresses=localhost");
-            settings.forEach((name, value) -> options.append(" -c ").append(name).append('=').append(value));
-            run(List.of(binDirectory.resolve("pg_ctl").toString(), "-D", data.toString(), "-o", options.toString(),
-                    "-l", directory.resolve("server.log").toString(), "-w", "-t", Long.toString(START_TIMEOUT.toSeconds()),
-                    "start"), root);
-            AutoCloseable stopper = () -> run(List.of(binDirectory.resolve("pg_ctl").toString(), "-D", data.toString(),
-                    "-m", "immediate", "-w", "stop"), root);
-            return new DedicatedPostgres(port, stopper, directory, settings);
+                    "-E", "UTF8", "--locale=" + locale), runningAsRoot());
+            return start(binDirectory, directory, settings);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL from " + binDirectory, e);
         }
+    }
+
+    /**
+     * A hot standby of this server, as an operator sets one up: {@code pg_basebackup -R} of the whole
+     * cluster into a new data directory, through a physical replication slot named {@code name}, then
+     * started on a free port with this server's settings and {@code more} (hot_standby_feedback, say).
+     * {@code name} is also its cluster_name, which its WAL receiver gives this server as
+     * application_name: the name pg_stat_replication lists it under. Only for servers from binaries
+     * of their own: the embedded PostgreSQL comes without pg_basebackup.
+     */
+    public DedicatedPostgres streamingStandby(String name, Map<String, String> more) {
+        if (binDirectory == null || !Files.isExecutable(binDirectory.resolve("pg_basebackup"))) {
+            throw new IllegalStateException("a standby needs pg_basebackup of the primary's major version, and the embedded "
+                    + "PostgreSQL has none: start the primary with fromBinaries (on Debian: apt-get install postgresql-15)");
+        }
+        try {
+            Path directory = directoryForTheServer();
+            Path data = directory.resolve("data");
+            run(List.of(binDirectory.resolve("pg_basebackup").toString(), "-h", "localhost", "-p", Integer.toString(port),
+                    "-U", "postgres", "-D", data.toString(), "-R", "-X", "stream", "-c", "fast", "-C", "-S", name),
+                    runningAsRoot());
+            Map<String, String> standbySettings = new LinkedHashMap<>(settings);
+            standbySettings.put("hot_standby", "on");
+            standbySettings.put("cluster_name", name);
+            standbySettings.putAll(more);
+            return start(binDirectory, directory, standbySettings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up a standby of the server on port " + port, e);
+        }
+    }
+
+    /** Whether this server is a standby replaying another's WAL. */
+    public boolean inRecovery() {
+        return Boolean.parseBoolean(query("SELECT pg_is_in_recovery()::text"));
+    }
+
+    private static DedicatedPostgres start(Path binDirectory, Path directory, Map<String, String> settings) throws IOException {
+        boolean root = runningAsRoot();
+        Path data = directory.resolve("data");
+        int port = freePort();
+        StringBuilder options = new StringBuilder("-p " + port + " -k " + directory + " -c listen_addresses=localhost");
+        settings.forEach((name, value) -> options.append(" -c ").append(name).append('=').append(value));
+        run(List.of(binDirectory.resolve("pg_ctl").toString(), "-D", data.toString(), "-o", options.toString(),
+                "-l", directory.resolve("server.log").toString(), "-w", "-t", Long.toString(START_TIMEOUT.toSeconds()),
+                "start"), root);
+        AutoCloseable stopper = () -> run(List.of(binDirectory.resolve("pg_ctl").toString(), "-D", data.toString(),
+                "-m", "immediate", "-w", "stop"), root);
+        return new DedicatedPostgres(port, stopper, directory, binDirectory, settings);
+    }
+
+    /** A new directory for a server's data and socket, handed to the user the server runs as. */
+    private static Path directoryForTheServer() throws IOException {
+        Path directory = Files.createTempDirectory("dedicated-postgres");
+        if (runningAsRoot()) {
+            run(List.of("chown", UNPRIVILEGED_USER, directory.toString()), false);
+        }
+        return directory;
+    }
+
+    private static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     /** Creates an empty database; its URL, as the superuser. */

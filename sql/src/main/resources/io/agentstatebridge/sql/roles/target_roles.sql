@@ -46,7 +46,7 @@ BEGIN
                    || 'agent_state_bridge.heartbeat, agent_state_bridge.rejected_rows, agent_state_bridge.status, '
                    || 'agent_state_bridge.instances TO %I', bridge);
     EXECUTE format('GRANT SELECT ON agent_state_bridge.replication_lag, agent_state_bridge.instance_status, '
-                   || 'agent_state_bridge.schema_history_read_side TO %I', bridge);
+                   || 'agent_state_bridge.replica_lag, agent_state_bridge.schema_history_read_side TO %I', bridge);
     EXECUTE format('GRANT USAGE ON SEQUENCE agent_state_bridge.rejected_rows_id_seq TO %I', bridge);
 
     -- Readers query the projections, the replicas and the bridge's status, and nothing else: not
@@ -62,11 +62,11 @@ BEGIN
     EXECUTE format('GRANT SELECT ON %s TO %I', read_side, reader);
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA agent_state_bridge FROM %I', reader);
     EXECUTE format('GRANT SELECT ON agent_state_bridge.status, agent_state_bridge.replication_lag, '
-                   || 'agent_state_bridge.instance_status TO %I', reader);
+                   || 'agent_state_bridge.instance_status, agent_state_bridge.replica_lag TO %I', reader);
 
     RAISE NOTICE 'role "%" (LOGIN): SELECT, INSERT, UPDATE, DELETE, TRUNCATE on the read-side tables; no CREATE, does not own them',
         bridge;
-    RAISE NOTICE 'role "%" (%): SELECT on the projections, the replicas, agent_state_bridge.status, replication_lag and instance_status',
+    RAISE NOTICE 'role "%" (%): SELECT on the projections, the replicas, agent_state_bridge.status, replication_lag, instance_status and replica_lag',
         reader, CASE WHEN (SELECT rolcanlogin FROM pg_roles WHERE rolname = reader) THEN 'LOGIN'
                      ELSE 'NOLOGIN: GRANT it to the roles your readers log in as' END;
 
