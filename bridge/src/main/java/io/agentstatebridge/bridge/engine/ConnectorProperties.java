@@ -80,7 +80,11 @@ final class ConnectorProperties {
         p.setProperty("max.batch.size", Integer.toString(DELIVERY_SIZE));
         p.setProperty("max.queue.size", Integer.toString(4 * DELIVERY_SIZE));
         p.setProperty("max.queue.size.in.bytes", Long.toString(16L << 20)); // large payloads: fewer records queued
-        p.setProperty("poll.interval.ms", "50");
+        // The connector hands over a delivery when it is full or when this interval has passed since
+        // the engine asked: below a full delivery per interval, every change waits for it. 10 ms
+        // instead of 50 cut the median lag at 1,000 events/s from about 64 ms to about 18 ms, for
+        // more and smaller read-side transactions at low rates (docs/performance.md).
+        p.setProperty("poll.interval.ms", "10");
 
         // A heartbeat written through the stream keeps the slot moving when agents are idle, and
         // shows on the read side how fresh it is: idle lag stays under this interval.
