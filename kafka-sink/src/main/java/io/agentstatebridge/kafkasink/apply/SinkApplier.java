@@ -1,0 +1,136 @@
+package io.agentstatebridge.kafkasink.apply;
+
+import io.agentstatebridge.kafkasink.position.AgentProgress;
+import io.agentstatebridge.kafkasink.position.AppliedPosition;
+import io.agentstatebridge.kafkasink.position.PartitionId;
+import io.agentstatebridge.kafkasink.position.PartitionProgress;
+import io.agentstatebridge.kafkasink.position.SinkPositions;
+import io.agentstatebridge.kafkasink.position.SourceSequence;
+import io.agentstatebridge.projections.apply.ProjectionApplier;
+import io.agentstatebridge.projections.apply.ReadSideTransaction;
+import io.agentstatebridge.projections.change.RowChange;
+import io.agentstatebridge.projections.change.SourcePosition;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies what one delivery of records holds, of any number of partitions, as one read-side
+ * transaction that also stores each partition's new position. Records a partition already applied
+ * (a redelivery after a restart or rebalance, or a change the source connector sent twice) are
+ * skipped against the stored, locked position, so every change lands exactly once whatever Connect
+ * delivers and whichever task receives it.
+ */
+public final class SinkApplier {
+    private final DataSource readSide;
+    private final ProjectionApplier applier;
+    private final SinkPositions positions;
+    private final String sourceName;
+
+    public SinkApplier(DataSource readSide, ProjectionApplier applier, String sourceName) {
+        this.readSide = readSide;
+        this.applier = applier;
+        this.sourceName = sourceName;
+        this.positions = new SinkPositions(sourceName);
+    }
+
+    /** The stored next offsets of {@code topics}' partitions, for a task to seek to. */
+    public Map<PartitionId, Long> nextOffsets(Collection<String> topics) throws SQLException {
+        try (Connection connection = readSide.getConnection()) {
+            return positions.nextOffsets(connection, topics);
+        }
+    }
+
+    /**
+     * Applies {@code records} (in delivery order: each partition's records in offset order) and
+     * returns, per partition, the offset of the next record to apply, committed with the data.
+     */
+    public Map<PartitionId, Long> apply(List<SinkChange> records) throws SQLException {
+        if (records.isEmpty()) {
+            return Map.of();
+        }
+        LinkedHashSet<PartitionId> partitions = new LinkedHashSet<>();
+        records.forEach(r -> partitions.add(r.partition()));
+        try (ReadSideTransaction transaction = applier.begin(false)) {
+            Map<PartitionId, AppliedPosition> applied = transaction.bookkeeping(c -> positions.lock(c, partitions));
+            Map<PartitionId, Progress> progress = new LinkedHashMap<>();
+            Map<String, AgentProgress> agents = new HashMap<>();
+            List<RowChange> changes = new ArrayList<>(records.size());
+            for (SinkChange record : records) {
+                AppliedPosition position = applied.getOrDefault(record.partition(), AppliedPosition.NOTHING);
+                Progress p = progress.computeIfAbsent(record.partition(), id -> new Progress(position.nextOffset()));
+                p.nextOffset = Math.max(p.nextOffset, record.offset() + 1);
+                if (position.covers(record.offset(), record.sequence()) || record.change() == null) {
+                    continue;
+                }
+                changes.add(record.change());
+                p.add(record);
+                String agent = record.agentId();
+                if (agent != null) {
+                    agents.put(agent, new AgentProgress(agent, record.partition(), record.txId(), record.lsn()));
+                }
+            }
+            transaction.apply(changes);
+            Map<PartitionId, PartitionProgress> reached = new LinkedHashMap<>();
+            progress.forEach((id, p) -> reached.put(id, p.toProgress()));
+            transaction.bookkeeping(c -> {
+                positions.save(c, reached);
+                positions.saveAgents(c, agents.values());
+                return null;
+            });
+            long lsn = reached.values().stream().mapToLong(PartitionProgress::lsn).max().orElse(0);
+            Instant committedAt = reached.values().stream().map(PartitionProgress::committedAt)
+                    .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+            transaction.commit(new SourcePosition(describe(reached), lsn, committedAt));
+            Map<PartitionId, Long> next = new HashMap<>();
+            reached.forEach((id, p) -> next.put(id, p.nextOffset()));
+            return next;
+        }
+    }
+
+    /** The task's row in source_position says, for people, which partitions its last batch reached. */
+    private String describe(Map<PartitionId, PartitionProgress> reached) {
+        StringBuilder text = new StringBuilder("kafka sink of source ").append(sourceName).append(':');
+        reached.forEach((id, p) -> text.append(' ').append(id).append('@').append(p.nextOffset()));
+        return text.toString();
+    }
+
+    /** What a batch applied of one partition so far. */
+    private static final class Progress {
+        long nextOffset;
+        long lsn;
+        Instant committedAt;
+        SourceSequence lastSequence;
+        long changes;
+
+        Progress(long nextOffset) {
+            this.nextOffset = nextOffset;
+        }
+
+        void add(SinkChange record) {
+            changes++;
+            long reached = record.sequence() == null ? record.lsn()
+                    : Math.max(record.lsn(), record.sequence().commitLsn());
+            lsn = Math.max(lsn, reached);
+            if (record.committedAt() != null) {
+                committedAt = record.committedAt();
+            }
+            if (record.sequence() != null) {
+                lastSequence = record.sequence();
+            }
+        }
+
+        PartitionProgress toProgress() {
+            return new PartitionProgress(nextOffset, lsn, committedAt, lastSequence, changes);
+        }
+    }
+}
