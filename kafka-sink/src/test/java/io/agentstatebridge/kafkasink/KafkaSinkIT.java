@@ -1,0 +1,134 @@
+package io.agentstatebridge.kafkasink;
+
+import io.agentstatebridge.kafkasink.testing.AgentShardedWorkload;
+import io.agentstatebridge.kafkasink.testing.ReadSideCheck;
+import io.agentstatebridge.kafkasink.testing.SinkCluster;
+import io.agentstatebridge.kafkasink.testing.SourceDatabase;
+import io.agentstatebridge.kafkasink.testing.WorkerProcess;
+import io.agentstatebridge.projections.testing.PostgresFixture;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Debezium's PostgreSQL connector and the sink on three Connect workers, a real broker, a randomized
+ * workload over a fleet sharded by agent, and one worker killed mid-stream (SIGKILL): the read side ends equal to
+ * the definitions evaluated on the source, and a writer can wait for its own agent's changes.
+ */
+class KafkaSinkIT {
+    private static final int AGENTS = 24;
+
+    @Test
+    void convergesExactlyThroughTheLossOfAWorker() throws Exception {
+        long seed = Long.getLong("sink.seed", System.nanoTime());
+        System.out.println("KafkaSinkIT seed " + seed + " (rerun with -Dsink.seed=" + seed + ")");
+        SourceDatabase source = SourceDatabase.create("sink_source");
+        String readSide = PostgresFixture.get().createDatabase("sink_read").jdbcUrl();
+        AgentShardedWorkload workload = new AgentShardedWorkload(seed, "", AGENTS);
+        try (Connection writer = source.open()) {
+            for (int i = 0; i < 100; i++) {
+                workload.commitOne(writer); // taken by the source connector's initial snapshot
+            }
+        }
+        try (SinkCluster cluster = new SinkCluster(2, 4); WorkerProcess doomed = cluster.startWorkerProcess()) {
+            cluster.startSource("source-a", source, "agent_state_bridge");
+            cluster.startSink("sink-a", "source-a", readSide, 4);
+            Set<String> hosts = new HashSet<>(cluster.workersRunning("sink-a"));
+            hosts.addAll(cluster.workersRunning("source-a"));
+            assertThat(hosts).as("the worker to be killed runs tasks").contains(doomed.workerId());
+
+            AtomicInteger committed = new AtomicInteger();
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> write(source, workload, 1_500, committed));
+            awaitCommits(committed, 500, writing);
+            // Dies as a machine does: tasks cut off mid-transaction, offsets uncommitted, the group not told.
+            doomed.kill();
+            awaitCommits(committed, 1_000, writing);
+            cluster.connect().addWorker();
+            writing.get(3, TimeUnit.MINUTES);
+
+            ReadSideCheck.awaitEqual(source.jdbcUrl(), readSide, Duration.ofSeconds(90));
+            cluster.assertNoTaskFailed("sink-a");
+            assertThat(partitionsWithPositions(readSide)).isEqualTo(4);
+
+            readYourWrites(source, readSide, workload.agentName(0));
+        }
+    }
+
+    /** A write to one agent, then a wait on the read side for that agent only, then the read sees it. */
+    private static void readYourWrites(SourceDatabase source, String readSide, String agent) throws SQLException {
+        String token;
+        long txid;
+        try (Connection writer = source.open()) {
+            writer.setAutoCommit(false);
+            try (Statement statement = writer.createStatement()) {
+                statement.executeUpdate("INSERT INTO public.agent_sessions (session_id, agent_id, agent_type) "
+                        + "VALUES ('ryw-session', '" + agent + "', 'coder')");
+                statement.executeUpdate("INSERT INTO public.agent_events (event_id, agent_id, session_id, event_type) "
+                        + "VALUES ('ryw-event', '" + agent + "', 'ryw-session', 'message_received')");
+                txid = single(statement, "SELECT pg_current_xact_id()::text::bigint", Long.class);
+                writer.commit();
+                token = single(statement, "SELECT pg_current_wal_insert_lsn()::text", String.class);
+            }
+        }
+        try (Connection reader = DriverManager.getConnection(readSide);
+             PreparedStatement wait = reader.prepareStatement("SELECT agent_state_bridge.await_agent_applied(?, ?::pg_lsn, ?, 20000)")) {
+            wait.setString(1, agent);
+            wait.setString(2, token);
+            wait.setLong(3, txid);
+            wait.execute();
+            try (Statement statement = reader.createStatement()) {
+                assertThat(single(statement, "SELECT count(*) FROM public.agent_events WHERE event_id = 'ryw-event'", Long.class))
+                        .isEqualTo(1L);
+            }
+        }
+    }
+
+    private static void write(SourceDatabase source, AgentShardedWorkload workload, int transactions, AtomicInteger committed) {
+        try (Connection writer = source.open()) {
+            for (int i = 0; i < transactions; i++) {
+                workload.commitOne(writer);
+                committed.incrementAndGet();
+                Thread.sleep(2);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitCommits(AtomicInteger committed, int transactions, CompletableFuture<Void> writing) throws Exception {
+        while (committed.get() < transactions) {
+            if (writing.isDone()) {
+                writing.get(); // the writer failed: say why
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long partitionsWithPositions(String readSide) throws SQLException {
+        try (Connection reader = DriverManager.getConnection(readSide); Statement statement = reader.createStatement()) {
+            return single(statement, "SELECT count(*) FROM agent_state_bridge.sink_partition_position WHERE next_offset > 0", Long.class);
+        }
+    }
+
+    private static <T> T single(Statement statement, String sql, Class<T> type) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1, type);
+        }
+    }
+}
