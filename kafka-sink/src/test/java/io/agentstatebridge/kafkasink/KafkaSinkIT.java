@@ -4,6 +4,7 @@ import io.agentstatebridge.kafkasink.testing.AgentShardedWorkload;
 import io.agentstatebridge.kafkasink.testing.ReadSideCheck;
 import io.agentstatebridge.kafkasink.testing.SinkCluster;
 import io.agentstatebridge.kafkasink.testing.SourceDatabase;
+import io.agentstatebridge.kafkasink.testing.UnionOfSources;
 import io.agentstatebridge.kafkasink.testing.WorkerProcess;
 import io.agentstatebridge.projections.testing.PostgresFixture;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,46 +26,61 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Debezium's PostgreSQL connector and the sink on three Connect workers, a real broker, a randomized
- * workload over a fleet sharded by agent, and one worker killed mid-stream (SIGKILL): the read side ends equal to
- * the definitions evaluated on the source, and a writer can wait for its own agent's changes.
+ * Debezium's PostgreSQL connector and the sink on three Connect workers, a real broker, two source
+ * databases with a randomized workload each over a fleet sharded by agent, and one worker killed
+ * mid-stream (SIGKILL): the one read side ends equal to the definitions evaluated on both sources'
+ * rows, and a writer can wait for its own agent's changes.
  */
 class KafkaSinkIT {
     private static final int AGENTS = 24;
+    private static final String TOPIC_B = "source_b.agent_changes";
 
     @Test
     void convergesExactlyThroughTheLossOfAWorker() throws Exception {
         long seed = Long.getLong("sink.seed", System.nanoTime());
         System.out.println("KafkaSinkIT seed " + seed + " (rerun with -Dsink.seed=" + seed + ")");
-        SourceDatabase source = SourceDatabase.create("sink_source");
+        // Two write databases, each holding its own agents (a fleet sharded by agent), one read side.
+        SourceDatabase sourceA = SourceDatabase.create("sink_source_a");
+        SourceDatabase sourceB = SourceDatabase.create("sink_source_b");
         String readSide = PostgresFixture.get().createDatabase("sink_read").jdbcUrl();
-        AgentShardedWorkload workload = new AgentShardedWorkload(seed, "", AGENTS);
-        try (Connection writer = source.open()) {
+        AgentShardedWorkload workloadA = new AgentShardedWorkload(seed, "a-", AGENTS);
+        AgentShardedWorkload workloadB = new AgentShardedWorkload(seed + 1, "b-", AGENTS / 2);
+        try (Connection writer = sourceA.open()) {
             for (int i = 0; i < 100; i++) {
-                workload.commitOne(writer); // taken by the source connector's initial snapshot
+                workloadA.commitOne(writer); // taken by the source connector's initial snapshot
             }
         }
         try (SinkCluster cluster = new SinkCluster(2, 4); WorkerProcess doomed = cluster.startWorkerProcess()) {
-            cluster.startSource("source-a", source, "agent_state_bridge");
+            cluster.createTopic(TOPIC_B, 2);
+            cluster.startSource("source-a", sourceA, "source_a");
+            cluster.startSource("source-b", sourceB, "source_b", TOPIC_B);
             cluster.startSink("sink-a", "source-a", readSide, 4);
+            cluster.startSink("sink-b", "source-b", TOPIC_B, readSide, 2);
             Set<String> hosts = new HashSet<>(cluster.workersRunning("sink-a"));
+            hosts.addAll(cluster.workersRunning("sink-b"));
             hosts.addAll(cluster.workersRunning("source-a"));
+            hosts.addAll(cluster.workersRunning("source-b"));
             assertThat(hosts).as("the worker to be killed runs tasks").contains(doomed.workerId());
 
             AtomicInteger committed = new AtomicInteger();
-            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> write(source, workload, 1_500, committed));
-            awaitCommits(committed, 500, writing);
+            CompletableFuture<Void> writingA = CompletableFuture.runAsync(() -> write(sourceA, workloadA, 1_500, committed));
+            CompletableFuture<Void> writingB = CompletableFuture.runAsync(() -> write(sourceB, workloadB, 500, new AtomicInteger()));
+            awaitCommits(committed, 500, writingA);
             // Dies as a machine does: tasks cut off mid-transaction, offsets uncommitted, the group not told.
             doomed.kill();
-            awaitCommits(committed, 1_000, writing);
+            awaitCommits(committed, 1_000, writingA);
             cluster.connect().addWorker();
-            writing.get(3, TimeUnit.MINUTES);
+            writingA.get(3, TimeUnit.MINUTES);
+            writingB.get(3, TimeUnit.MINUTES);
 
-            ReadSideCheck.awaitEqual(source.jdbcUrl(), readSide, Duration.ofSeconds(90));
+            SourceDatabase both = UnionOfSources.of(List.of(sourceA, sourceB));
+            ReadSideCheck.awaitEqual(both.jdbcUrl(), readSide, Duration.ofSeconds(90));
             cluster.assertNoTaskFailed("sink-a");
-            assertThat(partitionsWithPositions(readSide)).isEqualTo(4);
+            cluster.assertNoTaskFailed("sink-b");
+            assertThat(partitionsApplied(readSide, "source-a")).as("source-a's partitions, applied in parallel").isEqualTo(4);
+            assertThat(partitionsApplied(readSide, "source-b")).as("source-b's partitions").isEqualTo(2);
 
-            readYourWrites(source, readSide, workload.agentName(0));
+            readYourWrites(sourceA, readSide, workloadA.agentName(0));
         }
     }
 
@@ -119,9 +136,12 @@ class KafkaSinkIT {
         }
     }
 
-    private static long partitionsWithPositions(String readSide) throws SQLException {
+    /** Partitions of {@code source} the sink applied changes of, agents of which it recorded there. */
+    private static long partitionsApplied(String readSide, String source) throws SQLException {
         try (Connection reader = DriverManager.getConnection(readSide); Statement statement = reader.createStatement()) {
-            return single(statement, "SELECT count(*) FROM agent_state_bridge.sink_partition_position WHERE next_offset > 0", Long.class);
+            return single(statement, "SELECT count(DISTINCT p.kafka_partition) FROM agent_state_bridge.sink_partition_position p "
+                    + "JOIN agent_state_bridge.sink_agent_position a USING (source_name, topic, kafka_partition) "
+                    + "WHERE p.next_offset > 0 AND p.source_name = '" + source + "'", Long.class);
         }
     }
 

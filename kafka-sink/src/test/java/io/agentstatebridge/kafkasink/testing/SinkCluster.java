@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
  * Debezium's PostgreSQL connector and the sink with the settings docs/kafka-connect.md prescribes.
  */
 public final class SinkCluster implements AutoCloseable {
-    /** Both tables' changes go to this one topic, keyed by agent: an agent's changes keep their source order. */
+    /** Both tables' changes go to one topic per source, keyed by agent: an agent's changes keep their source order. */
     public static final String TOPIC = "agent_state_bridge.agent_changes";
 
     private static final String CLUSTER = "agent-state-bridge-sink";
@@ -57,7 +57,11 @@ public final class SinkCluster implements AutoCloseable {
                 .workerProps(workerProps)
                 .build();
         connect.start();
-        connect.kafka().createTopic(TOPIC, partitions);
+        createTopic(TOPIC, partitions);
+    }
+
+    public void createTopic(String topic, int partitions) {
+        connect.kafka().createTopic(topic, partitions);
     }
 
     public EmbeddedConnectCluster connect() {
@@ -79,6 +83,11 @@ public final class SinkCluster implements AutoCloseable {
 
     /** Debezium's PostgreSQL connector on {@code source}, as docs/kafka-connect.md configures it. */
     public void startSource(String connectorName, SourceDatabase source, String topicPrefix) {
+        startSource(connectorName, source, topicPrefix, TOPIC);
+    }
+
+    /** As above, both tables routed to {@code topic}. */
+    public void startSource(String connectorName, SourceDatabase source, String topicPrefix, String topic) {
         PostgresFixture postgres = PostgresFixture.get();
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -100,17 +109,28 @@ public final class SinkCluster implements AutoCloseable {
         config.put("transforms", "route");
         config.put("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter");
         config.put("transforms.route.regex", topicPrefix.replace(".", "\\.") + "\\.public\\.(agent_events|agent_sessions)");
-        config.put("transforms.route.replacement", TOPIC);
+        config.put("transforms.route.replacement", topic);
         connect.configureConnector(connectorName, config);
         awaitRunning(connectorName, 1);
     }
 
     /** The sink, {@code tasks} tasks, applying {@code sourceName}'s changes to {@code readSideUrl}. */
     public void startSink(String connectorName, String sourceName, String readSideUrl, int tasks) {
+        startSink(connectorName, sourceName, readSideUrl, tasks, Map.of());
+    }
+
+    /** The sink of the source whose changes go to {@code topic}. */
+    public void startSink(String connectorName, String sourceName, String topic, String readSideUrl, int tasks) {
+        startSink(connectorName, sourceName, readSideUrl, tasks, Map.of("topics", topic));
+    }
+
+    /** As above, with further connector settings ({@code consumer.override.*}, say). */
+    public void startSink(String connectorName, String sourceName, String readSideUrl, int tasks, Map<String, String> more) {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", ProjectionSinkConnector.class.getName());
         config.put("tasks.max", Integer.toString(tasks));
         config.put("topics", TOPIC);
+        config.putAll(more);
         config.put("read.side.jdbc.url", readSideUrl);
         config.put("source.name", sourceName);
         connect.configureConnector(connectorName, config);
