@@ -83,6 +83,23 @@ class SinkApplierRedeliveryTest {
         assertThat(number("SELECT count(*) FROM public.agent_events")).isZero();
     }
 
+    @Test
+    void aSnapshotSentAgainOverwritesRowsInsteadOfFailing() throws Exception {
+        SinkApplier sink = sink("task-0");
+        sink.apply(List.of(
+                change(P0, 0, RowChange.insert(SourceTable.AGENT_SESSIONS, session("s1", "a1")), 100, 101),
+                change(P0, 1, RowChange.insert(SourceTable.AGENT_EVENTS, event("e1", "a1", "s1", "tool_called")), 100, 102)));
+
+        // Snapshot reads carry no sequence: an insert of a key the read side holds, read as the row's state.
+        SinkChange snapshotRead = new SinkChange(P0, 2, RowChange.insert(SourceTable.AGENT_EVENTS,
+                event("e1", "a1", "s1", "decision_made")), null, 0, null, null);
+        assertThat(sink.apply(List.of(snapshotRead))).containsEntry(P0, 3L);
+
+        assertThat(text("SELECT event_type FROM public.agent_events WHERE event_id = 'e1'")).isEqualTo("decision_made");
+        assertThat(number("SELECT total_events FROM public.session_summary WHERE session_id = 's1'")).isEqualTo(1);
+        assertThat(number("SELECT tool_calls FROM public.session_summary WHERE session_id = 's1'")).isZero();
+    }
+
     private SinkApplier sink(String applierName) throws SQLException {
         return new SinkApplier(readSide, ProjectionApplier.takeOver(readSide, applierName), "source-a");
     }

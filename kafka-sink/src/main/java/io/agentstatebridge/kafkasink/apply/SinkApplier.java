@@ -11,6 +11,9 @@ import io.agentstatebridge.projections.apply.ReadSideTransaction;
 import io.agentstatebridge.projections.change.RowChange;
 import io.agentstatebridge.projections.change.SourcePosition;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,6 +34,7 @@ import java.util.Map;
  * delivers and whichever task receives it.
  */
 public final class SinkApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkApplier.class);
     private final DataSource readSide;
     private final ProjectionApplier applier;
     private final SinkPositions positions;
@@ -58,9 +62,25 @@ public final class SinkApplier {
         if (records.isEmpty()) {
             return Map.of();
         }
+        try {
+            // Inserted keys are nearly always new (redeliveries are skipped before they are applied),
+            // so inserts first skip looking for a row under their key.
+            return apply(records, true);
+        } catch (SQLException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // A key was taken after all (a snapshot sent again, say): the whole delivery again, exactly.
+            LOG.info("an inserted key already had a row on the read side ({}); applying the delivery again, looking up "
+                    + "every key", e.getMessage());
+            return apply(records, false);
+        }
+    }
+
+    private Map<PartitionId, Long> apply(List<SinkChange> records, boolean newKeysAreNew) throws SQLException {
         LinkedHashSet<PartitionId> partitions = new LinkedHashSet<>();
         records.forEach(r -> partitions.add(r.partition()));
-        try (ReadSideTransaction transaction = applier.begin(false)) {
+        try (ReadSideTransaction transaction = applier.begin(newKeysAreNew)) {
             Map<PartitionId, AppliedPosition> applied = transaction.bookkeeping(c -> positions.lock(c, partitions));
             Map<PartitionId, Progress> progress = new LinkedHashMap<>();
             Map<String, AgentProgress> agents = new HashMap<>();
@@ -95,6 +115,15 @@ public final class SinkApplier {
             reached.forEach((id, p) -> next.put(id, p.nextOffset()));
             return next;
         }
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The task's row in source_position says, for people, which partitions its last batch reached. */
