@@ -99,6 +99,10 @@ public final class SinkApplier {
                     agents.put(agent, new AgentProgress(agent, record.partition(), record.txId(), record.lsn()));
                 }
             }
+            int skipped = records.size() - changes.size();
+            if (skipped > 0) {
+                LOG.debug("{} records of {} were applied before (a redelivery) or change nothing", skipped, partitions);
+            }
             transaction.apply(changes);
             Map<PartitionId, PartitionProgress> reached = new LinkedHashMap<>();
             progress.forEach((id, p) -> reached.put(id, p.toProgress()));

@@ -67,7 +67,9 @@ final class DebeziumChangeMapper {
                     + "re-snapshot), and keep skipped.operations=t on the source connector");
             default -> throw new DataException("unknown change operation '" + op + "' at " + partition + "@" + offset);
         };
-        boolean snapshot = !"false".equals(String.valueOf(source.get("snapshot")));
+        // Snapshot reads ("true", "first", "last", ...) share the snapshot's one position: no sequence.
+        Object snapshotMark = source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        boolean snapshot = snapshotMark != null && !"false".equals(snapshotMark.toString());
         return new SinkChange(partition, offset, change, snapshot ? null : sequence(source), longOrZero(source, "lsn"),
                 instant(source), source.schema().field("txId") == null ? null : source.getInt64("txId"));
     }

@@ -84,10 +84,14 @@ public final class ProjectionSinkTask extends SinkTask {
         Map<TopicPartition, Long> seek = new HashMap<>();
         for (TopicPartition tp : partitions) {
             Long next = stored.get(new PartitionId(tp.topic(), tp.partition()));
-            if (next != null) {
-                seek.put(tp, next);
-                applied.put(tp, next);
+            if (next == null) {
+                // Nothing of it is on this read side, whatever Kafka's committed offsets say (a new or
+                // restored read side): from the start. The topic must still hold its whole history.
+                LOG.info("no position for {} on the read side: applying it from its first record", tp);
+                next = 0L;
             }
+            seek.put(tp, next);
+            applied.put(tp, next);
         }
         if (!seek.isEmpty()) {
             context.offset(seek);
