@@ -57,7 +57,7 @@ public final class WorkerProcess implements AutoCloseable {
                 props.store(out, "a Connect worker the test kills");
             }
             file.toFile().deleteOnExit();
-            Path log = Files.createTempFile("connect-worker", ".log");
+            Path log = Path.of("target", "connect-worker-" + port + ".log"); // kept for a look after a failure
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process process = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-cp", classpathWithoutTheSink(),
