@@ -138,7 +138,7 @@ public final class SinkCluster implements AutoCloseable {
     }
 
     public void awaitRunning(String connectorName, int tasks) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
             ConnectorStateInfo status = connect.connectorStatus(connectorName);
             return "RUNNING".equals(status.connector().state()) && status.tasks().size() == tasks
                     && status.tasks().stream().allMatch(t -> "RUNNING".equals(t.state()));
