@@ -7,8 +7,10 @@ import io.agentstatebridge.kafkasink.testing.SourceDatabase;
 import io.agentstatebridge.kafkasink.testing.UnionOfSources;
 import io.agentstatebridge.kafkasink.testing.WorkerProcess;
 import io.agentstatebridge.projections.testing.PostgresFixture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,8 +18,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,8 +83,29 @@ class KafkaSinkIT {
             assertThat(partitionsApplied(readSide, "source-a")).as("source-a's partitions, applied in parallel").isEqualTo(4);
             assertThat(partitionsApplied(readSide, "source-b")).as("source-b's partitions").isEqualTo(2);
 
+            assertEachAgentInOnePartition(cluster, SinkCluster.TOPIC);
+
             readYourWrites(sourceA, readSide, workloadA.agentName(0));
         }
+    }
+
+    /**
+     * The source connector's settings put an agent's changes, of both tables, in one partition: each
+     * record is keyed {"agent_id": ...} (message.key.columns), the same bytes from either table.
+     */
+    private static void assertEachAgentInOnePartition(SinkCluster cluster, String topic) throws Exception {
+        Map<String, Set<Integer>> partitionsByKey = new HashMap<>();
+        Map<String, Set<String>> tablesByKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : cluster.connect().kafka().consumeAll(60_000, topic)) {
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            partitionsByKey.computeIfAbsent(key, k -> new HashSet<>()).add(record.partition());
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            tablesByKey.computeIfAbsent(key, k -> new HashSet<>())
+                    .add(value.contains("\"table\":\"agent_sessions\"") ? "agent_sessions" : "agent_events");
+        }
+        assertThat(partitionsByKey.keySet()).allMatch(key -> key.matches("\\{\"agent_id\":\"a-agent-\\d+\"}"));
+        assertThat(partitionsByKey).hasSize(AGENTS).allSatisfy((key, partitions) -> assertThat(partitions).as(key).hasSize(1));
+        assertThat(tablesByKey.values()).anyMatch(tables -> tables.size() == 2);
     }
 
     /** A write to one agent, then a wait on the read side for that agent only, then the read sees it. */
