@@ -84,6 +84,26 @@ class SinkApplierRedeliveryTest {
     }
 
     @Test
+    void aChangeReSentWithinTheSameDeliveryIsSkippedToo() throws Exception {
+        SinkApplier sink = sink("task-0");
+        assertThat(sink.apply(List.of(
+                change(P0, 0, RowChange.insert(SourceTable.AGENT_SESSIONS, session("s1", "a1")), 100, 101),
+                change(P0, 1, RowChange.insert(SourceTable.AGENT_EVENTS, event("e1", "a1", "s1", "tool_called")), 100, 102),
+                change(P0, 2, RowChange.update(SourceTable.AGENT_EVENTS, event("e1", "a1", "s1", "decision_made")), 110, 111),
+                // the connector restarted and sent the insert again before anything was applied
+                change(P0, 3, RowChange.insert(SourceTable.AGENT_EVENTS, event("e1", "a1", "s1", "tool_called")), 100, 102))))
+                .containsEntry(P0, 4L);
+
+        assertThat(text("SELECT event_type FROM public.agent_events WHERE event_id = 'e1'")).isEqualTo("decision_made");
+
+        // The stored sequence did not go back to the re-sent change's: the update, re-sent next, is skipped.
+        sink.apply(List.of(change(P0, 4, RowChange.update(SourceTable.AGENT_EVENTS, event("e1", "a1", "s1", "decision_made")), 110, 111),
+                change(P0, 5, RowChange.update(SourceTable.AGENT_EVENTS, event("e1", "a1", "s1", "task_completed")), 120, 121)));
+        assertThat(text("SELECT event_type FROM public.agent_events WHERE event_id = 'e1'")).isEqualTo("task_completed");
+        assertThat(number("SELECT total_events FROM public.session_summary WHERE session_id = 's1'")).isEqualTo(1);
+    }
+
+    @Test
     void aSnapshotSentAgainOverwritesRowsInsteadOfFailing() throws Exception {
         SinkApplier sink = sink("task-0");
         sink.apply(List.of(

@@ -86,10 +86,13 @@ public final class SinkApplier {
             Map<String, AgentProgress> agents = new HashMap<>();
             List<RowChange> changes = new ArrayList<>(records.size());
             for (SinkChange record : records) {
-                AppliedPosition position = applied.getOrDefault(record.partition(), AppliedPosition.NOTHING);
-                Progress p = progress.computeIfAbsent(record.partition(), id -> new Progress(position.nextOffset()));
+                Progress p = progress.computeIfAbsent(record.partition(),
+                        id -> new Progress(applied.getOrDefault(id, AppliedPosition.NOTHING)));
+                // Covered by what the read side held, or by what this delivery applied before it (a
+                // change re-sent within the same delivery as its first copy).
+                boolean covered = p.reached().covers(record.offset(), record.sequence());
                 p.nextOffset = Math.max(p.nextOffset, record.offset() + 1);
-                if (position.covers(record.offset(), record.sequence()) || record.change() == null) {
+                if (covered || record.change() == null) {
                     continue;
                 }
                 changes.add(record.change());
@@ -145,8 +148,14 @@ public final class SinkApplier {
         SourceSequence lastSequence;
         long changes;
 
-        Progress(long nextOffset) {
-            this.nextOffset = nextOffset;
+        Progress(AppliedPosition stored) {
+            this.nextOffset = stored.nextOffset();
+            this.lastSequence = stored.lastSequence();
+        }
+
+        /** Everything up to here is applied: what the read side held and what this delivery added. */
+        AppliedPosition reached() {
+            return new AppliedPosition(nextOffset, lastSequence);
         }
 
         void add(SinkChange record) {
@@ -157,7 +166,7 @@ public final class SinkApplier {
             if (record.committedAt() != null) {
                 committedAt = record.committedAt();
             }
-            if (record.sequence() != null) {
+            if (record.sequence() != null && (lastSequence == null || lastSequence.compareTo(record.sequence()) < 0)) {
                 lastSequence = record.sequence();
             }
         }
