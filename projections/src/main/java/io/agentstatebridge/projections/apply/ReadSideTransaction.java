@@ -80,6 +80,28 @@ public final class ReadSideTransaction implements AutoCloseable {
         }
     }
 
+    /**
+     * Work a change source does in this transaction beside the changes: positions of its own (a
+     * Kafka sink's per-partition offsets), which then commit or roll back with the data they describe.
+     */
+    @FunctionalInterface
+    public interface Bookkeeping<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in this transaction; a failure rolls the whole transaction back. */
+    public <T> T bookkeeping(Bookkeeping<T> work) throws SQLException {
+        if (finished) {
+            throw new IllegalStateException("the read-side transaction has ended");
+        }
+        try {
+            return work.run(connection);
+        } catch (SQLException | RuntimeException e) {
+            rollback(e);
+            throw e;
+        }
+    }
+
     /** Stores {@code reached} as the position and commits; readers see every part from now on. */
     public ApplyResult commit(SourcePosition reached) throws SQLException {
         try {

@@ -45,6 +45,9 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON agent_state_bridge.source_position, '
                    || 'agent_state_bridge.heartbeat, agent_state_bridge.rejected_rows, agent_state_bridge.status, '
                    || 'agent_state_bridge.instances TO %I', bridge);
+    -- The Kafka Connect sink (kafka-sink), which applies as this role too, keeps its positions here.
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON agent_state_bridge.sink_partition_position, '
+                   || 'agent_state_bridge.sink_agent_position TO %I', bridge);
     EXECUTE format('GRANT SELECT ON agent_state_bridge.replication_lag, agent_state_bridge.instance_status, '
                    || 'agent_state_bridge.replica_lag, agent_state_bridge.schema_history_read_side TO %I', bridge);
     EXECUTE format('GRANT USAGE ON SEQUENCE agent_state_bridge.rejected_rows_id_seq TO %I', bridge);
