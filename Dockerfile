@@ -18,7 +18,17 @@ COPY loadgen loadgen
 COPY bridge bridge
 COPY tools tools
 COPY client client
+COPY kafka-sink kafka-sink
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl bridge -am package -DskipTests
+
+# The Kafka Connect sink's plugin, built only when the Connect image is.
+FROM build AS kafka-sink-build
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -pl kafka-sink -am package -DskipTests
+
+# A Kafka Connect worker with both plugins: Debezium's PostgreSQL connector (in the image) and the projections'
+# sink (docs/kafka-connect.md). docker-compose.yml's kafka profile runs it.
+FROM quay.io/debezium/connect:3.6 AS kafka-connect
+COPY --from=kafka-sink-build /src/kafka-sink/target/agent-state-bridge-kafka-sink-plugin /kafka/connect/agent-state-bridge-kafka-sink
 
 # The tools' shaded jar, built only when the tools image is.
 FROM build AS tools-build

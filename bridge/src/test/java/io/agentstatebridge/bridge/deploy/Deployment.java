@@ -77,9 +77,21 @@ public final class Deployment {
         return command.isEmpty() ? "" : command.get(0);
     }
 
-    /** Services of the repository's images that finish by themselves: all but the bridge's `run`. */
+    /**
+     * Services that finish by themselves: the project's jars running anything but the bridge's `run`,
+     * and services of other images that say so with {@code restart: "no"} (set-up steps).
+     */
     boolean isOneShot(String service) {
-        return compose.buildsRepositoryImage(service) && !subcommand(service).equals("run");
+        if (compose.buildsRepositoryImage(service) && runsAProjectJar(service)) {
+            return !subcommand(service).equals("run");
+        }
+        return compose.service(service).path("restart").asText("").equals("no");
+    }
+
+    /** Its image runs the bridge's or the tools' jar, not another program the Dockerfile packages (Kafka Connect). */
+    private boolean runsAProjectJar(String service) {
+        Dockerfile.Stage stage = imageStage(service);
+        return stage.equals(dockerfile.finalStage()) || stage.name().equals("tools");
     }
 
     /** The port the bridge serves HTTP on: run's --http-port, as the service's environment leaves it. */
