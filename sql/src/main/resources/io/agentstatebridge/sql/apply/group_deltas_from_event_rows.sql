@@ -22,7 +22,8 @@ WITH changed AS (
            COALESCE(SUM(sign) FILTER (WHERE event_type = 'task_completed'), 0)    AS tasks_completed,
            MIN(created_at) FILTER (WHERE sign > 0)                                 AS added_first,
            MAX(created_at) FILTER (WHERE sign > 0)                                 AS added_latest,
-           SUM(sign * COALESCE(agent_state_bridge.token_count_or_null(payload), 0)) AS total_tokens_used,
+           -- In BIGINT: retracting a token_count of -2147483648 (sign -1) overflows INTEGER.
+           SUM(sign * COALESCE(agent_state_bridge.token_count_or_null(payload), 0)::BIGINT) AS total_tokens_used,
            COALESCE(BOOL_OR(event_type = 'error_occurred') FILTER (WHERE sign > 0), FALSE) AS added_error,
            COALESCE(BOOL_OR(event_type = 'session_ended') FILTER (WHERE sign > 0), FALSE)  AS added_closed,
            MAX(created_at) FILTER (WHERE sign > 0 AND event_type = 'decision_made')        AS added_last_decision
